@@ -1,0 +1,232 @@
+package agreements
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+)
+
+var agreementSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "title", Required: true},
+		{Name: "version", Required: true},
+		{Name: "effective", Required: true},
+		{Name: "expires"},
+		{Name: "time_zone"},
+	},
+	Blocks: []hcl.BlockHeaderSchema{
+		{Type: "party", LabelNames: []string{"name"}},
+		{Type: "service", LabelNames: []string{"name"}},
+		{Type: "indicator", LabelNames: []string{"name"}},
+		{Type: "slo", LabelNames: []string{"name"}},
+		{Type: "exclusion", LabelNames: []string{"name"}},
+		{Type: "responsibility", LabelNames: []string{"name"}},
+		{Type: "fee"},
+		{Type: "credit", LabelNames: []string{"name"}},
+		{Type: "reporting"},
+		{Type: "review"},
+	},
+}
+
+// semverRE is a semantic version without a leading "v" (semver.org).
+var semverRE = regexp.MustCompile(`^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$`)
+
+// decodeAgreement decodes one agreement block, its nested blocks, and then
+// the rules that span blocks: references and what each kind of SLO takes.
+func decodeAgreement(block *hcl.Block, src []byte) (*Agreement, hcl.Diagnostics) {
+	d := &decoder{loc: time.UTC}
+	a := &Agreement{
+		Name:      block.Labels[0],
+		TimeZone:  "UTC",
+		Location:  time.UTC,
+		DeclRange: block.DefRange,
+
+		Parties:          []*Party{},
+		Services:         []*Service{},
+		Indicators:       []*Indicator{},
+		SLOs:             []*SLO{},
+		Exclusions:       []*Exclusion{},
+		Responsibilities: []*Responsibility{},
+		Credits:          []*Credit{},
+	}
+	d.add(checkName("agreement", a.Name, block.LabelRanges[0]))
+
+	content, diags := block.Body.Content(agreementSchema)
+	d.add(diags...)
+	attrs := content.Attributes
+
+	// The time zone comes first: dates are read in it.
+	if attr, ok := attrs["time_zone"]; ok {
+		if tz, ok := d.string(attr); ok {
+			loc, err := loadLocation(tz)
+			if err != nil {
+				d.attrError(attr, "Unknown time zone", "%q is not an IANA time zone. Use a name such as \"Europe/Paris\", \"America/New_York\" or \"UTC\".", tz)
+			} else {
+				a.TimeZone, a.Location, d.loc = tz, loc, loc
+			}
+		}
+	}
+	if attr, ok := attrs["title"]; ok {
+		if s, ok := d.string(attr); ok {
+			if strings.TrimSpace(s) == "" {
+				d.attrError(attr, "Empty title", "Give the agreement a title, e.g. \"Payments API hosting\".")
+			}
+			a.Title = s
+		}
+	}
+	if attr, ok := attrs["version"]; ok {
+		if s, ok := d.string(attr); ok {
+			a.Version = s
+			if !semverRE.MatchString(s) {
+				hint := ""
+				if trimmed := strings.TrimPrefix(s, "v"); trimmed != s && semverRE.MatchString(trimmed) {
+					hint = fmt.Sprintf(" Did you mean %q?", trimmed)
+				}
+				d.attrError(attr, "Invalid version", "%q is not a semantic version. Write MAJOR.MINOR.PATCH, e.g. \"2.1.0\".%s", s, hint)
+			}
+		}
+	}
+	if attr, ok := attrs["effective"]; ok {
+		if t, ok := d.date(attr); ok {
+			a.Effective = t
+		}
+	}
+	if attr, ok := attrs["expires"]; ok {
+		if t, ok := d.date(attr); ok {
+			a.Expires = &t
+			if !a.Effective.IsZero() && !t.After(a.Effective) {
+				d.attrError(attr, "Agreement expires before it is effective", "The agreement expires on %s, which is not after it becomes effective on %s. Correct one of the dates.", attr.Expr.Range().SliceBytes(src), attrs["effective"].Expr.Range().SliceBytes(src))
+			}
+		}
+	}
+
+	singles := map[string]hcl.Range{}
+	single := func(b *hcl.Block) bool {
+		if prev, ok := singles[b.Type]; ok {
+			d.add(&hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  fmt.Sprintf("Duplicate %s block", b.Type),
+				Detail:   fmt.Sprintf("An agreement has at most one %s block, and one is already declared at %s. Merge them.", b.Type, shortRange(prev)),
+				Subject:  b.DefRange.Ptr(),
+			})
+			return false
+		}
+		singles[b.Type] = b.DefRange
+		return true
+	}
+	seen := map[string]map[string]hcl.Range{}
+	unique := func(b *hcl.Block) bool {
+		name := b.Labels[0]
+		d.add(checkName(kindNoun(b.Type), name, b.LabelRanges[0]))
+		if seen[b.Type] == nil {
+			seen[b.Type] = map[string]hcl.Range{}
+		}
+		if prev, ok := seen[b.Type][name]; ok {
+			d.add(duplicate(b.Type, name, b.LabelRanges[0], prev, "within an agreement"))
+			return false
+		}
+		seen[b.Type][name] = b.DefRange
+		return true
+	}
+
+	for _, b := range content.Blocks {
+		switch b.Type {
+		case "party":
+			if unique(b) {
+				a.Parties = append(a.Parties, d.party(b))
+			}
+		case "service":
+			if unique(b) {
+				a.Services = append(a.Services, d.service(b))
+			}
+		case "indicator":
+			if unique(b) {
+				a.Indicators = append(a.Indicators, d.indicator(b, src))
+			}
+		case "slo":
+			if unique(b) {
+				a.SLOs = append(a.SLOs, d.slo(b))
+			}
+		case "exclusion":
+			if unique(b) {
+				a.Exclusions = append(a.Exclusions, d.exclusion(b))
+			}
+		case "responsibility":
+			if unique(b) {
+				a.Responsibilities = append(a.Responsibilities, d.responsibility(b))
+			}
+		case "credit":
+			if unique(b) {
+				a.Credits = append(a.Credits, d.credit(b))
+			}
+		case "fee":
+			if single(b) {
+				a.Fee = d.fee(b)
+			}
+		case "reporting":
+			if single(b) {
+				a.Reporting = d.reporting(b)
+			}
+		case "review":
+			if single(b) {
+				a.Review = d.review(b)
+			}
+		}
+	}
+
+	// Rules that span blocks need every block decoded first.
+	for _, s := range a.SLOs {
+		d.checkSLO(a, s)
+	}
+	for _, e := range a.Exclusions {
+		d.checkExclusion(a, e)
+	}
+	for _, r := range a.Responsibilities {
+		d.checkResponsibility(a, r)
+	}
+	for _, c := range a.Credits {
+		d.checkCredit(a, c)
+	}
+	if a.Review != nil {
+		d.checkReview(a, a.Review)
+	}
+	return a, d.diags
+}
+
+// loadLocation loads an IANA time zone. "Local" is refused: it would make an
+// agreement mean different things on different machines.
+func loadLocation(name string) (*time.Location, error) {
+	if name == "" || name == "Local" {
+		return nil, fmt.Errorf("unknown time zone %q", name)
+	}
+	return time.LoadLocation(name)
+}
+
+// resolve checks that a reference names a block of its kind that exists in
+// the agreement, and suggests the closest name when it does not.
+func (d *decoder) resolve(ref reference, declared []string) bool {
+	for _, n := range declared {
+		if n == ref.name {
+			return true
+		}
+	}
+	noun := referenceKinds[ref.kind]
+	detail := fmt.Sprintf("There is no %s named %q in this agreement.", noun, ref.name)
+	if hint := didYouMean(ref.name, declared); hint != "" {
+		detail += hint
+	} else if len(declared) == 0 {
+		detail += fmt.Sprintf(" Declare it with a %s %q block.", ref.kind, ref.name)
+	} else {
+		detail += fmt.Sprintf(" Declared: %s.", strings.Join(declared, ", "))
+	}
+	d.add(&hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  fmt.Sprintf("Reference to undeclared %s", noun),
+		Detail:   detail,
+		Subject:  ref.rng.Ptr(),
+	})
+	return false
+}

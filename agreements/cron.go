@@ -1,0 +1,67 @@
+package agreements
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/robfig/cron/v3"
+)
+
+// cronParser reads standard five-field cron expressions (minute, hour, day of
+// month, month, day of week), with month and weekday names.
+var cronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow)
+
+// Schedule is a parsed cron expression. Its times are read in the agreement's
+// time zone.
+type Schedule struct {
+	spec  string
+	sched cron.Schedule
+}
+
+// parseCron parses a five-field cron expression. Time zone prefixes are
+// refused: an exclusion always follows the agreement's time zone.
+func parseCron(spec string) (*Schedule, error) {
+	trimmed := strings.TrimSpace(spec)
+	if strings.HasPrefix(trimmed, "TZ=") || strings.HasPrefix(trimmed, "CRON_TZ=") {
+		return nil, fmt.Errorf("a time zone prefix is not allowed here: exclusions follow the agreement's time_zone")
+	}
+	if strings.HasPrefix(trimmed, "@") {
+		return nil, fmt.Errorf("descriptors such as %q are not supported; write the five fields, e.g. \"0 0 * * *\" for daily", strings.Fields(trimmed)[0])
+	}
+	if n := len(strings.Fields(trimmed)); n != 5 {
+		return nil, fmt.Errorf("expected 5 fields (minute hour day-of-month month day-of-week), found %d", n)
+	}
+	s, err := cronParser.Parse(trimmed)
+	if err != nil {
+		return nil, explainCron(strings.Fields(trimmed), err)
+	}
+	return &Schedule{spec: trimmed, sched: s}, nil
+}
+
+// Next returns the first start time strictly after t, in t's location.
+func (s *Schedule) Next(t time.Time) time.Time { return s.sched.Next(t) }
+
+// String returns the cron expression.
+func (s *Schedule) String() string { return s.spec }
+
+var cronFields = []struct{ name, allowed string }{
+	{"minute", "0-59"},
+	{"hour", "0-23"},
+	{"day-of-month", "1-31"},
+	{"month", "1-12 or JAN-DEC"},
+	{"day-of-week", "0-6 or SUN-SAT"},
+}
+
+// explainCron finds the field that the cron parser refused and says what it
+// accepts; the parser's own messages do not name the field.
+func explainCron(fields []string, err error) error {
+	for i, f := range fields {
+		probe := []string{"*", "*", "*", "*", "*"}
+		probe[i] = f
+		if _, perr := cronParser.Parse(strings.Join(probe, " ")); perr != nil {
+			return fmt.Errorf("the %s field %q is not valid (it takes %s, with \"*\", \",\", \"-\" and \"/\")", cronFields[i].name, f, cronFields[i].allowed)
+		}
+	}
+	return err
+}

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/hashicorp/hcl/v2"
+)
+
+// writeDiagnostics prints diagnostics the way Terraform does: summary,
+// detail and the source snippet, in colour only on a terminal.
+func writeDiagnostics(e *env, files map[string]*hcl.File, diags hcl.Diagnostics) {
+	if len(diags) == 0 {
+		return
+	}
+	tty, width := isTerminal(e.stderr)
+	color := tty && e.getenv("NO_COLOR") == ""
+	if width <= 0 || width > 100 {
+		width = 100
+	}
+	w := hcl.NewDiagnosticTextWriter(e.stderr, files, uint(width), color)
+	_ = w.WriteDiagnostics(diags)
+}
+
+// The JSON form of diagnostics is the one `terraform validate -json` prints,
+// so tools that read Terraform's read ours.
+type jsonValidation struct {
+	FormatVersion string           `json:"format_version"`
+	Valid         bool             `json:"valid"`
+	ErrorCount    int              `json:"error_count"`
+	WarningCount  int              `json:"warning_count"`
+	Diagnostics   []jsonDiagnostic `json:"diagnostics"`
+}
+
+type jsonDiagnostic struct {
+	Severity string       `json:"severity"`
+	Summary  string       `json:"summary"`
+	Detail   string       `json:"detail,omitempty"`
+	Range    *jsonRange   `json:"range,omitempty"`
+	Snippet  *jsonSnippet `json:"snippet,omitempty"`
+}
+
+type jsonRange struct {
+	Filename string  `json:"filename"`
+	Start    jsonPos `json:"start"`
+	End      jsonPos `json:"end"`
+}
+
+type jsonPos struct {
+	Line   int `json:"line"`
+	Column int `json:"column"`
+	Byte   int `json:"byte"`
+}
+
+type jsonSnippet struct {
+	Context              *string `json:"context"`
+	Code                 string  `json:"code"`
+	StartLine            int     `json:"start_line"`
+	HighlightStartOffset int     `json:"highlight_start_offset"`
+	HighlightEndOffset   int     `json:"highlight_end_offset"`
+}
+
+func newJSONValidation(files map[string]*hcl.File, diags hcl.Diagnostics) jsonValidation {
+	out := jsonValidation{FormatVersion: "1.0", Valid: !diags.HasErrors(), Diagnostics: []jsonDiagnostic{}}
+	for _, d := range diags {
+		jd := jsonDiagnostic{Severity: "error", Summary: d.Summary, Detail: d.Detail}
+		if d.Severity == hcl.DiagWarning {
+			jd.Severity = "warning"
+			out.WarningCount++
+		} else {
+			out.ErrorCount++
+		}
+		if d.Subject != nil {
+			r := *d.Subject
+			jd.Range = &jsonRange{
+				Filename: r.Filename,
+				Start:    jsonPos{r.Start.Line, r.Start.Column, r.Start.Byte},
+				End:      jsonPos{r.End.Line, r.End.Column, r.End.Byte},
+			}
+			if f := files[r.Filename]; f != nil && f.Bytes != nil {
+				jd.Snippet = snippet(f, r, d.Context)
+			}
+		}
+		out.Diagnostics = append(out.Diagnostics, jd)
+	}
+	return out
+}
+
+// snippet returns the source lines of a diagnostic and where its subject
+// lies in them.
+func snippet(f *hcl.File, subject hcl.Range, context *hcl.Range) *jsonSnippet {
+	rng := subject
+	if context != nil {
+		rng = hcl.RangeOver(subject, *context)
+	}
+	var code bytes.Buffer
+	start, startByte := 0, 0
+	sc := hcl.NewRangeScanner(f.Bytes, subject.Filename, bufio.ScanLines)
+	for sc.Scan() {
+		line := sc.Range()
+		if line.Start.Line < rng.Start.Line || line.Start.Line > rng.End.Line {
+			continue
+		}
+		if start == 0 {
+			start, startByte = line.Start.Line, line.Start.Byte
+		} else {
+			code.WriteByte('\n')
+		}
+		code.Write(sc.Bytes())
+	}
+	s := &jsonSnippet{
+		Code:                 code.String(),
+		StartLine:            start,
+		HighlightStartOffset: subject.Start.Byte - startByte,
+		HighlightEndOffset:   subject.End.Byte - startByte,
+	}
+	if nav, ok := f.Nav.(interface{ ContextString(int) string }); ok {
+		if c := nav.ContextString(subject.Start.Byte); c != "" {
+			s.Context = &c
+		}
+	}
+	return s
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

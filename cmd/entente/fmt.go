@@ -1,0 +1,117 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/rogpeppe/go-internal/diff"
+
+	"github.com/entente-dev/entente/agreements"
+)
+
+var fmtCommand = &command{
+	name:    "fmt",
+	summary: "rewrite agreement files in the canonical layout",
+	usage:   "fmt [--check] [--diff] [PATHS...]",
+	example: `entente fmt agreements/          # rewrite files, list those changed
+entente fmt --check --diff .      # in CI: change nothing, show what would
+cat a.hcl | entente fmt -         # format standard input to standard output
+
+Exit status: 0 when done (or nothing to change with --check), 1 when --check
+finds files to rewrite, 2 on a syntax error. PATHS default to ".".`,
+	flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) int {
+		check := fs.Bool("check", false, "change nothing; list the files that are not formatted and exit 1 if any")
+		showDiff := fs.Bool("diff", false, "print the changes as a unified diff")
+		return func(ctx context.Context, e *env, paths []string) int {
+			return format(e, paths, *check, *showDiff)
+		}
+	},
+}
+
+func format(e *env, paths []string, check, showDiff bool) int {
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	files := map[string]*hcl.File{}
+	var diags hcl.Diagnostics
+	changed := 0
+
+	for _, p := range paths {
+		if p != "-" {
+			continue
+		}
+		if len(paths) > 1 {
+			fmt.Fprintln(e.stderr, "entente fmt: \"-\" (standard input) cannot be mixed with other paths")
+			return exitInvalid
+		}
+		src, err := io.ReadAll(e.stdin)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "entente fmt: read standard input: %s\n", err)
+			return exitInvalid
+		}
+		out, fdiags := agreements.Format(src, "<stdin>")
+		if fdiags.HasErrors() {
+			writeDiagnostics(e, map[string]*hcl.File{"<stdin>": {Bytes: src}}, fdiags)
+			return exitInvalid
+		}
+		switch {
+		case showDiff:
+			e.stdout.Write(diff.Diff("<stdin>", src, "<stdin> (formatted)", out))
+		case !check:
+			e.stdout.Write(out)
+		}
+		if check && !bytes.Equal(src, out) {
+			return exitFailure
+		}
+		return exitOK
+	}
+
+	names, ldiags := agreements.Files(paths...)
+	diags = append(diags, ldiags...)
+	for _, name := range names {
+		src, err := os.ReadFile(name)
+		if err != nil {
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot read file", Detail: err.Error()})
+			continue
+		}
+		files[name] = &hcl.File{Bytes: src}
+		out, fdiags := agreements.Format(src, name)
+		diags = append(diags, fdiags...)
+		if fdiags.HasErrors() || bytes.Equal(src, out) {
+			continue
+		}
+		changed++
+		fmt.Fprintln(e.stdout, name)
+		if showDiff {
+			e.stdout.Write(diff.Diff(name, src, name+" (formatted)", out))
+		}
+		if check {
+			continue
+		}
+		if err := writeFileKeepMode(name, out); err != nil {
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot write file", Detail: err.Error()})
+		}
+	}
+	writeDiagnostics(e, files, diags)
+	switch {
+	case diags.HasErrors():
+		return exitInvalid
+	case check && changed > 0:
+		fmt.Fprintf(e.stderr, "%s not formatted; run \"entente fmt\" to fix.\n", plural(changed, "file"))
+		return exitFailure
+	}
+	return exitOK
+}
+
+func writeFileKeepMode(name string, data []byte) error {
+	info, err := os.Stat(name)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(name, data, info.Mode().Perm())
+}

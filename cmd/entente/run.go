@@ -1,0 +1,199 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+
+	"golang.org/x/term"
+)
+
+// env is what a command sees of the world: its streams, and whether they are
+// terminals.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
+// command is one subcommand of entente.
+type command struct {
+	name    string
+	summary string
+	usage   string // the synopsis, after "entente "
+	example string
+	flags   func(fs *flag.FlagSet) func(ctx context.Context, e *env, args []string) int
+}
+
+var commands = []*command{validateCommand, fmtCommand, versionCommand}
+
+func lookup(name string) *command {
+	for _, c := range commands {
+		if c.name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// run is the whole CLI: it parses args, runs a command and returns its exit
+// code. main only wires it to the process.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}
+	if len(args) == 0 {
+		usage(stderr)
+		return exitInvalid
+	}
+	name, rest := args[0], args[1:]
+	switch name {
+	case "-h", "-help", "--help", "help":
+		if len(rest) > 0 {
+			if c := lookup(rest[0]); c != nil {
+				commandUsage(stdout, c, nil)
+				return exitOK
+			}
+			fmt.Fprintf(stderr, "entente: unknown command %q\n\n", rest[0])
+			usage(stderr)
+			return exitInvalid
+		}
+		usage(stdout)
+		return exitOK
+	case "-v", "-version", "--version":
+		name = "version"
+	}
+	c := lookup(name)
+	if c == nil {
+		hint := ""
+		if s := closest(name); s != "" {
+			hint = fmt.Sprintf(" Did you mean %q?", s)
+		}
+		fmt.Fprintf(stderr, "entente: unknown command %q.%s\n\n", name, hint)
+		usage(stderr)
+		return exitInvalid
+	}
+
+	fs := flag.NewFlagSet("entente "+c.name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	runCmd := c.flags(fs)
+	positional, err := parseInterspersed(fs, rest)
+	if errors.Is(err, flag.ErrHelp) {
+		commandUsage(stdout, c, fs)
+		return exitOK
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "entente %s: %s\n\n", c.name, err)
+		commandUsage(stderr, c, fs)
+		return exitInvalid
+	}
+	return runCmd(ctx, e, positional)
+}
+
+// parseInterspersed parses flags wherever they stand among the arguments, so
+// that "entente fmt examples --check" works as users type it. "--" ends the
+// flags.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for len(args) > 0 {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		// fs.Parse stops at the first argument that is not a flag, or just
+		// after a "--".
+		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
+			return append(positional, rest...), nil
+		}
+		if len(rest) == 0 {
+			break
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+	return positional, nil
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "entente makes service level agreements checkable by machines.")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Usage:")
+	fmt.Fprintln(w, "  entente <command> [flags] [paths]")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Commands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, `Run "entente <command> --help" for its flags and an example.`)
+}
+
+func commandUsage(w io.Writer, c *command, fs *flag.FlagSet) {
+	if fs == nil {
+		fs = flag.NewFlagSet("entente "+c.name, flag.ContinueOnError)
+		c.flags(fs)
+	}
+	fmt.Fprintf(w, "Usage: entente %s\n\n%s\n", c.usage, capitalizeFirst(c.summary)+".")
+	var flags []string
+	fs.VisitAll(func(f *flag.Flag) { flags = append(flags, f.Name) })
+	if len(flags) > 0 {
+		fmt.Fprintln(w, "\nFlags:")
+		sort.Strings(flags)
+		for _, name := range flags {
+			f := fs.Lookup(name)
+			arg, help := flag.UnquoteUsage(f)
+			left := "--" + name
+			if arg != "" {
+				left += " " + arg
+			}
+			def := ""
+			if f.DefValue != "" && f.DefValue != "false" {
+				def = fmt.Sprintf(" (default %q)", f.DefValue)
+			}
+			fmt.Fprintf(w, "  %-22s %s%s\n", left, help, def)
+		}
+	}
+	if c.example != "" {
+		fmt.Fprintf(w, "\nExample:\n%s\n", indent(c.example, "  "))
+	}
+}
+
+func closest(name string) string {
+	for _, c := range commands {
+		if strings.HasPrefix(c.name, name) || strings.HasPrefix(name, c.name) {
+			return c.name
+		}
+	}
+	return ""
+}
+
+func capitalizeFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func indent(s, prefix string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = prefix + l
+	}
+	return strings.Join(lines, "\n")
+}
+
+// isTerminal tells whether w is a terminal, for colour and width.
+func isTerminal(w io.Writer) (bool, int) {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return false, 0
+	}
+	width, _, err := term.GetSize(int(f.Fd()))
+	if err != nil {
+		width = 0
+	}
+	return true, width
+}
