@@ -187,8 +187,19 @@ func decodeAgreement(block *hcl.Block, src []byte) (*Agreement, hcl.Diagnostics)
 	for _, r := range a.Responsibilities {
 		d.checkResponsibility(a, r)
 	}
+	credited := map[string]*Credit{}
 	for _, c := range a.Credits {
 		d.checkCredit(a, c)
+		if prev, ok := credited[c.SLO]; ok && c.SLO != "" {
+			d.add(&hcl.Diagnostic{
+				Severity: hcl.DiagWarning,
+				Summary:  "Two credits for one SLO",
+				Detail:   fmt.Sprintf("The credit %q at %s is also for slo.%s; both would be owed for the same miss. Put all tiers in one credit.", prev.Name, shortRange(prev.DeclRange), c.SLO),
+				Subject:  c.DeclRange.Ptr(),
+			})
+		} else if c.SLO != "" {
+			credited[c.SLO] = c
+		}
 	}
 	if a.Review != nil {
 		d.checkReview(a, a.Review)

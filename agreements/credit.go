@@ -105,11 +105,20 @@ func (d *decoder) checkCredit(a *Agreement, c *Credit) {
 			d.attrError(attr, "Invalid tier threshold", "The SLO %q is measured in percent: a tier's below is greater than 0 and at most 100, not %g.", s.Name, *v)
 			continue
 		}
-		if s.Kind != ValueSLO && s.Objective != nil && *v > *s.Objective {
+		var passing string
+		switch {
+		case s.Kind != ValueSLO && s.Objective != nil && *v > *s.Objective:
+			passing = fmt.Sprintf("This tier applies below %g%%, above the objective %g%%", *v, *s.Objective)
+		case s.Kind == ValueSLO && s.Max != nil && *v < *s.Max:
+			passing = fmt.Sprintf("This tier applies above %g, under the bound max = %g", *v, *s.Max)
+		case s.Kind == ValueSLO && s.Min != nil && *v > *s.Min:
+			passing = fmt.Sprintf("This tier applies below %g, over the bound min = %g", *v, *s.Min)
+		}
+		if passing != "" {
 			d.add(&hcl.Diagnostic{
 				Severity: hcl.DiagWarning,
 				Summary:  "Credit owed while the SLO passes",
-				Detail:   fmt.Sprintf("This tier applies below %g%%, above the objective %g%%: the provider would owe a credit while the SLO is met. Tiers usually start at the objective.", *v, *s.Objective),
+				Detail:   passing + ": the provider would owe a credit while the SLO is met. Tiers usually start at the bound.",
 				Subject:  attr.Expr.Range().Ptr(),
 				Context:  attr.Range.Ptr(),
 			})

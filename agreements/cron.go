@@ -39,6 +39,13 @@ func parseCron(spec string) (*Schedule, error) {
 	return &Schedule{spec: trimmed, sched: s}, nil
 }
 
+// eitherDay tells whether both day fields are restricted, in which case cron
+// matches a day when either field does.
+func (s *Schedule) eitherDay() bool {
+	f := strings.Fields(s.spec)
+	return f[2] != "*" && f[2] != "?" && f[4] != "*" && f[4] != "?"
+}
+
 // Next returns the first start time strictly after t, in t's location.
 func (s *Schedule) Next(t time.Time) time.Time { return s.sched.Next(t) }
 

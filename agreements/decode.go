@@ -53,7 +53,9 @@ func (d *decoder) blockError(block *hcl.Block, summary, detail string, args ...a
 func (d *decoder) value(attr *hcl.Attribute, ty cty.Type) (cty.Value, bool) {
 	v, diags := attr.Expr.Value(nil)
 	d.add(diags...)
-	if diags.HasErrors() {
+	if diags.HasErrors() || !v.IsWhollyKnown() {
+		// An unknown value comes from an expression the parser could not
+		// read; its syntax error is already reported.
 		return cty.NilVal, false
 	}
 	if v.IsNull() {
@@ -146,6 +148,11 @@ func (d *decoder) duration(attr *hcl.Attribute) (model.Duration, bool) {
 		d.attrError(attr, "Invalid duration", "The argument %q must be longer than zero.", attr.Name)
 		return 0, false
 	}
+	// Queries receive ranges in whole seconds.
+	if time.Duration(dur)%time.Second != 0 {
+		d.attrError(attr, "Invalid duration", "The argument %q is counted in whole seconds; %q is not. Use e.g. \"1s\" or \"1m\".", attr.Name, s)
+		return 0, false
+	}
 	return dur, true
 }
 
@@ -209,7 +216,7 @@ func (d *decoder) reference(expr hcl.Expression, attrName, kind string) (referen
 	trav, diags := hcl.AbsTraversalForExpr(expr)
 	if diags.HasErrors() {
 		// A quoted name is the likely mistake: say how to write it.
-		if v, vdiags := expr.Value(nil); !vdiags.HasErrors() && v.Type() == cty.String && !v.IsNull() {
+		if v, vdiags := expr.Value(nil); !vdiags.HasErrors() && v.IsKnown() && v.Type() == cty.String && !v.IsNull() {
 			d.add(&hcl.Diagnostic{
 				Severity: hcl.DiagError,
 				Summary:  "Invalid reference",
@@ -300,12 +307,12 @@ func (d *decoder) exactlyOne(block *hcl.Block, attrs hcl.Attributes, names ...st
 		return set[0].Name, true
 	case 0:
 		d.blockError(block, fmt.Sprintf("Missing %s", orList(names)),
-			"A %s block needs exactly one of %s.", block.Type, quotedOr(names))
+			"%s block needs exactly one of %s.", capitalize(article(kindNoun(block.Type))), quotedOr(names))
 	default:
 		d.add(&hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  fmt.Sprintf("Conflicting arguments %q and %q", set[0].Name, set[1].Name),
-			Detail:   fmt.Sprintf("A %s block takes exactly one of %s. Remove one of them.", block.Type, quotedOr(names)),
+			Detail:   fmt.Sprintf("%s block takes exactly one of %s. Remove one of them.", capitalize(article(kindNoun(block.Type))), quotedOr(names)),
 			Subject:  set[1].Range.Ptr(),
 		})
 	}

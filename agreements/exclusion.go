@@ -50,6 +50,15 @@ func (d *decoder) exclusion(block *hcl.Block) *Exclusion {
 				d.attrError(cronA, "Invalid cron expression", "%q: %s. Write five fields, minute hour day-of-month month day-of-week, in the agreement's time zone, e.g. \"0 2 * * SUN\" for 02:00 every Sunday.", spec, err)
 			} else {
 				e.Cron, e.schedule = sched.String(), sched
+				if sched.eitherDay() {
+					d.add(&hcl.Diagnostic{
+						Severity: hcl.DiagWarning,
+						Summary:  "Cron matches either day field",
+						Detail:   fmt.Sprintf("%q restricts both the day of the month and the day of the week, so, as in every cron, it starts on days that match either one, not both. For \"the first Sunday\", list the Sundays as from/to exclusions.", spec),
+						Subject:  cronA.Expr.Range().Ptr(),
+						Context:  cronA.Range.Ptr(),
+					})
+				}
 			}
 		}
 		if !hasDur {

@@ -311,8 +311,20 @@ type Review struct {
 	ownerRange hcl.Range
 }
 
-// Due is when the next review is due: LastReviewed plus Every.
-func (r *Review) Due() time.Time { return r.LastReviewed.Add(time.Duration(r.Every)) }
+// Due is when the next review is due: LastReviewed plus Every. Whole years
+// and days are added on the calendar of the agreement's time zone, so that a
+// yearly review falls on the same date, across leap years and clock changes.
+func (r *Review) Due() time.Time {
+	const day = 24 * time.Hour
+	every := time.Duration(r.Every)
+	switch {
+	case every%(365*day) == 0:
+		return r.LastReviewed.AddDate(int(every/(365*day)), 0, 0)
+	case every%day == 0:
+		return r.LastReviewed.AddDate(0, 0, int(every/day))
+	}
+	return r.LastReviewed.Add(every)
+}
 
 func (p *Party) name() string          { return p.Name }
 func (i *Indicator) name() string      { return i.Name }

@@ -46,7 +46,7 @@ func (d *decoder) query(attr *hcl.Attribute, src []byte) (Query, bool) {
 	for _, part := range parts {
 		switch p := part.(type) {
 		case *hclsyntax.LiteralValueExpr:
-			if p.Val.Type() != cty.String || p.Val.IsNull() {
+			if !p.Val.IsKnown() || p.Val.Type() != cty.String || p.Val.IsNull() {
 				valid = false
 				continue
 			}
@@ -119,6 +119,15 @@ func (d *decoder) query(attr *hcl.Attribute, src []byte) (Query, bool) {
 		}
 		d.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail, Subject: subject.Ptr(), Context: attr.Range.Ptr()})
 		return "", false
+	}
+	if !strings.Contains(tmpl.String(), WindowVar) {
+		d.add(&hcl.Diagnostic{
+			Severity: hcl.DiagWarning,
+			Summary:  "Query ignores the window",
+			Detail:   "This query does not use ${window}, so it measures the same thing whatever window the SLO is measured over. Use ${window} as the range, e.g. increase(x[${window}]) or avg_over_time(x[${window}]).",
+			Subject:  attr.Expr.Range().Ptr(),
+			Context:  attr.Range.Ptr(),
+		})
 	}
 	return Query(tmpl.String()), true
 }

@@ -1,6 +1,7 @@
 package agreements
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -48,6 +49,14 @@ func (d *decoder) review(block *hcl.Block) *Review {
 			r.Owner = ref.name
 			r.ownerRange = ref.rng
 		}
+	}
+	if _, ok := attrs["notice"]; !ok && r.Every > 0 && r.Every <= defaultNotice {
+		d.add(&hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Missing notice",
+			Detail:   fmt.Sprintf("The default notice of %s is not shorter than every = %q, so the review would always be due soon. Set a shorter notice, e.g. notice = %q.", defaultNotice, r.Every, model.Duration(time.Duration(r.Every)/4)),
+			Subject:  block.DefRange.Ptr(),
+		})
 	}
 	if attr, ok := attrs["notice"]; ok {
 		if notice, ok := d.duration(attr); ok {

@@ -53,14 +53,15 @@ func (d *decoder) slo(block *hcl.Block) *SLO {
 		}
 	}
 	s.Objective = d.percent(attrs, "objective", false)
+	d.warnFraction(attrs, s.Objective)
 	s.Warning = d.optionalNumber(attrs, "warning")
 	s.Min = d.optionalNumber(attrs, "min")
 	s.Max = d.optionalNumber(attrs, "max")
 	s.Window, s.Calendar = d.window(block, attrs)
 	if attr, ok := attrs["min_events"]; ok {
 		if n, ok := d.number(attr); ok {
-			if n < 1 || n != math.Trunc(n) {
-				d.attrError(attr, "Invalid min_events", "min_events is a count of events: a whole number of at least 1, not %v.", n)
+			if n < 1 || n != math.Trunc(n) || n > maxEvents {
+				d.attrError(attr, "Invalid min_events", "min_events is a count of events: a whole number from 1 to 10^15, not %v.", n)
 			} else {
 				s.MinEvents = int64(n)
 			}
@@ -86,6 +87,10 @@ func (d *decoder) slo(block *hcl.Block) *SLO {
 	}
 	return s
 }
+
+// maxEvents bounds min_events well inside what an int64 and a float64 hold
+// exactly.
+const maxEvents = 1e15
 
 // window decodes the exactly-one-of window and calendar of an SLO or a
 // responsibility.
@@ -120,13 +125,27 @@ func (d *decoder) percent(attrs hcl.Attributes, name string, hundredAllowed bool
 		why := ""
 		if p == 100 && !hundredAllowed {
 			why = " An objective of 100% leaves no error budget."
-		} else if p > 0 && p <= 1 {
-			why = fmt.Sprintf(" If you meant a fraction, write it in percent: %g.", p*100)
 		}
 		d.attrError(attr, fmt.Sprintf("Invalid %s", name), "%s is a percentage %s, not %g.%s", name, bound, p, why)
 		return nil
 	}
 	return &p
+}
+
+// warnFraction warns about an objective that reads like a fraction (0.999)
+// where a percentage (99.9) is meant.
+func (d *decoder) warnFraction(attrs hcl.Attributes, objective *float64) {
+	if objective == nil || *objective > 1 {
+		return
+	}
+	attr := attrs["objective"]
+	d.add(&hcl.Diagnostic{
+		Severity: hcl.DiagWarning,
+		Summary:  "Objective looks like a fraction",
+		Detail:   fmt.Sprintf("Objectives are percentages: %g means %g%%. If you meant %g%%, write objective = %g.", *objective, *objective, *objective*100, *objective*100),
+		Subject:  attr.Expr.Range().Ptr(),
+		Context:  attr.Range.Ptr(),
+	})
 }
 
 func (d *decoder) timeslices(block *hcl.Block) *Timeslices {
@@ -141,6 +160,7 @@ func (d *decoder) timeslices(block *hcl.Block) *Timeslices {
 	t.Min = d.optionalNumber(attrs, "min")
 	t.Max = d.optionalNumber(attrs, "max")
 	t.Objective = d.percent(attrs, "objective", true)
+	d.warnFraction(attrs, t.Objective)
 	if attr, ok := attrs["missing"]; ok {
 		if v, ok := d.enum(attr, missingPolicies); ok {
 			t.Missing = MissingPolicy(v)
@@ -271,14 +291,15 @@ func (d *decoder) checkSlices(a *Agreement, s *SLO, ind *Indicator) {
 	}
 }
 
-// shortestPeriod is the shortest length of each calendar period (a day
-// with a DST change in spring lasts 23 hours).
+// shortestPeriod is the shortest length of each calendar period, in days.
+// (Where clocks change, a period can be an hour shorter still; its last,
+// partial slice is then dropped, as at the end of any window.)
 var shortestPeriod = map[Calendar]time.Duration{
-	Day:     23 * time.Hour,
-	Week:    7*24*time.Hour - time.Hour,
-	Month:   28*24*time.Hour - time.Hour,
-	Quarter: 90*24*time.Hour - time.Hour,
-	Year:    365*24*time.Hour - time.Hour,
+	Day:     24 * time.Hour,
+	Week:    7 * 24 * time.Hour,
+	Month:   28 * 24 * time.Hour,
+	Quarter: 90 * 24 * time.Hour,
+	Year:    365 * 24 * time.Hour,
 }
 
 func describeWindow(s *SLO) string {

@@ -18,9 +18,9 @@ var fmtCommand = &command{
 	name:    "fmt",
 	summary: "rewrite agreement files in the canonical layout",
 	usage:   "fmt [--check] [--diff] [PATHS...]",
-	example: `entente fmt agreements/          # rewrite files, list those changed
-entente fmt --check --diff .      # in CI: change nothing, show what would
-cat a.hcl | entente fmt -         # format standard input to standard output
+	example: `entente fmt agreements/        # rewrite files, list those changed
+entente fmt --check --diff .   # in CI: change nothing, show what would
+cat a.hcl | entente fmt -      # format standard input to standard output
 
 Exit status: 0 when done (or nothing to change with --check), 1 when --check
 finds files to rewrite, 2 on a syntax error. PATHS default to ".".`,
@@ -61,7 +61,7 @@ func format(e *env, paths []string, check, showDiff bool) int {
 		}
 		switch {
 		case showDiff:
-			e.stdout.Write(diff.Diff("<stdin>", src, "<stdin> (formatted)", out))
+			writeDiff(e.stdout, diff.Diff("<stdin>", src, "<stdin> (formatted)", out))
 		case !check:
 			e.stdout.Write(out)
 		}
@@ -88,7 +88,7 @@ func format(e *env, paths []string, check, showDiff bool) int {
 		changed++
 		fmt.Fprintln(e.stdout, name)
 		if showDiff {
-			e.stdout.Write(diff.Diff(name, src, name+" (formatted)", out))
+			writeDiff(e.stdout, diff.Diff(name, src, name+" (formatted)", out))
 		}
 		if check {
 			continue
@@ -106,6 +106,13 @@ func format(e *env, paths []string, check, showDiff bool) int {
 		return exitFailure
 	}
 	return exitOK
+}
+
+func writeDiff(w io.Writer, d []byte) {
+	if len(d) > 0 && d[len(d)-1] != '\n' {
+		d = append(d, '\n')
+	}
+	w.Write(d)
 }
 
 func writeFileKeepMode(name string, data []byte) error {

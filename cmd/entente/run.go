@@ -180,7 +180,9 @@ func capitalizeFirst(s string) string {
 func indent(s, prefix string) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
 	for i, l := range lines {
-		lines[i] = prefix + l
+		if l != "" {
+			lines[i] = prefix + l
+		}
 	}
 	return strings.Join(lines, "\n")
 }

@@ -1,9 +1,9 @@
 agreement "payments-hosting" {
   title     = "Payments API hosting"
-  version   = "2.1.0"            # semantic version of this agreement
-  effective = "2026-01-01"       # date (agreement time zone) or RFC 3339 time
-  expires   = "2027-12-31"       # optional
-  time_zone = "Europe/Paris"     # optional, IANA name, default "UTC"
+  version   = "2.1.0"        # semantic version of this agreement
+  effective = "2026-01-01"   # date (agreement time zone) or RFC 3339 time
+  expires   = "2027-12-31"   # optional
+  time_zone = "Europe/Paris" # optional, IANA name, default "UTC"
 
   party "provider" {
     name    = "Acme Cloud SAS"
@@ -32,8 +32,8 @@ agreement "payments-hosting" {
   # A value indicator yields one number for a range.
   indicator "latency_p99" {
     description = "99th percentile latency"
-    value = "histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{job='payments'}[${window}])))"
-    unit  = "s"
+    value       = "histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{job='payments'}[${window}])))"
+    unit        = "s"
   }
 
   indicator "probe_up" {
@@ -42,48 +42,48 @@ agreement "payments-hosting" {
 
   indicator "p1_ack_minutes" {
     description = "Slowest acknowledgement of a priority-1 incident"
-    value = "max_over_time(incident_ack_minutes{priority='1'}[${window}])"
-    unit  = "min"
+    value       = "max_over_time(incident_ack_minutes{priority='1'}[${window}])"
+    unit        = "min"
   }
 
   slo "availability" {
     description = "Monthly availability"
     indicator   = indicator.availability
-    objective   = 99.9             # percent: the contractual commitment
-    warning     = 99.95            # optional: internal target; between the two the SLO warns
-    calendar    = "month"          # day | week | month | quarter | year; or window = "30d"
-    min_events  = 100              # optional (ratio): fewer events than this is no data
-    no_data     = "inconclusive"   # default; or "pass" | "fail"
+    objective   = 99.9           # percent: the contractual commitment
+    warning     = 99.95          # optional: internal target; between the two the SLO warns
+    calendar    = "month"        # day | week | month | quarter | year; or window = "30d"
+    min_events  = 100            # optional (ratio): fewer events than this is no data
+    no_data     = "inconclusive" # default; or "pass" | "fail"
   }
 
   slo "latency" {
     indicator = indicator.latency_p99
-    max       = 0.3                # value indicators take max or min
+    max       = 0.3 # value indicators take max or min
     warning   = 0.25
     window    = "7d"
   }
 
   slo "uptime" {
     indicator = indicator.probe_up
-    objective = 99.5               # percent of good slices
+    objective = 99.5 # percent of good slices
     window    = "30d"
     timeslices {
-      slice   = "5m"
-      min     = 0.99               # value indicator: a slice is good when its value >= 0.99
+      slice = "5m"
+      min   = 0.99 # value indicator: a slice is good when its value >= 0.99
       # ratio indicator instead: objective = 99 (percent of good events in the slice)
-      missing = "skip"             # slices with no data: skip (default) | good | bad
+      missing = "skip" # slices with no data: skip (default) | good | bad
     }
   }
 
   exclusion "weekly-maintenance" {
     description = "Sunday maintenance"
-    cron        = "0 2 * * SUN"    # start times, five-field cron, agreement time zone
+    cron        = "0 2 * * SUN" # start times, five-field cron, agreement time zone
     duration    = "2h"
   }
   exclusion "datacenter-move" {
     from = "2026-11-15T01:00:00Z"
     to   = "2026-11-15T05:00:00Z"
-    slos = [slo.availability]      # optional; default: every ratio and timeslice SLO
+    slos = [slo.availability] # optional; default: every ratio and timeslice SLO
   }
 
   responsibility "p1-acknowledgement" {
@@ -96,21 +96,21 @@ agreement "payments-hosting" {
   responsibility "staging-access" {
     party       = party.customer
     description = "Provide staging credentials to the provider"
-    fact        = "staging_access_granted"   # a fact supplied at evaluation time
+    fact        = "staging_access_granted" # a fact supplied at evaluation time
     due         = "2026-03-01"
   }
 
   fee {
     monthly            = 12000
     currency           = "EUR"
-    credit_cap_percent = 50        # optional cap on the total credit per period
+    credit_cap_percent = 50 # optional cap on the total credit per period
   }
 
   credit "availability" {
     slo = slo.availability
     tier {
-      below   = 99.9               # measured below this: at least this tier
-      percent = 10                 # percent of the monthly fee
+      below   = 99.9 # measured below this: at least this tier
+      percent = 10   # percent of the monthly fee
     }
     tier {
       below   = 99.0
@@ -120,7 +120,7 @@ agreement "payments-hosting" {
   }
 
   reporting {
-    frequency  = "monthly"         # daily | weekly | monthly | quarterly
+    frequency  = "monthly" # daily | weekly | monthly | quarterly
     formats    = ["html", "json"]
     recipients = ["sla-reports@globex.example"]
   }
@@ -129,6 +129,6 @@ agreement "payments-hosting" {
     every         = "1y"
     last_reviewed = "2026-01-15"
     owner         = party.customer
-    notice        = "30d"          # optional, default 30d: "due soon" this long before
+    notice        = "30d" # optional, default 30d: "due soon" this long before
   }
 }
