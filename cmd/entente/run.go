@@ -128,6 +128,12 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Exit status:")
+	fmt.Fprintf(w, "  %d  success: valid, formatted, or every agreement compliant, at risk or inactive\n", exitOK)
+	fmt.Fprintf(w, "  %d  an agreement is breached, or fmt --check found files to rewrite\n", exitFailure)
+	fmt.Fprintf(w, "  %d  usage or configuration error: nothing was evaluated\n", exitInvalid)
+	fmt.Fprintf(w, "  %d  nothing breached, but something could not be measured\n", exitInconclusive)
+	fmt.Fprintln(w)
 	fmt.Fprintln(w, `Run "entente <command> --help" for its flags and an example.`)
 }
 
