@@ -62,9 +62,12 @@ func decodeAgreement(block *hcl.Block, src []byte) (*Agreement, hcl.Diagnostics)
 	if attr, ok := attrs["time_zone"]; ok {
 		if tz, ok := d.string(attr); ok {
 			loc, err := loadLocation(tz)
-			if err != nil {
+			switch {
+			case tz == "Local":
+				d.attrError(attr, "Unknown time zone", "\"Local\" would mean the time zone of whichever machine evaluates the agreement. Name the zone, e.g. \"Europe/Paris\", \"America/New_York\" or \"UTC\".")
+			case err != nil:
 				d.attrError(attr, "Unknown time zone", "%q is not an IANA time zone. Use a name such as \"Europe/Paris\", \"America/New_York\" or \"UTC\".", tz)
-			} else {
+			default:
 				a.TimeZone, a.Location, d.loc = tz, loc, loc
 			}
 		}
@@ -218,10 +221,15 @@ func loadLocation(name string) (*time.Location, error) {
 
 // resolve checks that a reference names a block of its kind that exists in
 // the agreement, and suggests the closest name when it does not.
-func (d *decoder) resolve(ref reference, declared []string) bool {
-	for _, n := range declared {
+func (d *decoder) resolve(ref reference, all []string) bool {
+	var declared []string
+	for _, n := range all {
 		if n == ref.name {
 			return true
+		}
+		// A name that breaks the rule has its own error; do not offer it.
+		if nameRE.MatchString(n) {
+			declared = append(declared, n)
 		}
 	}
 	noun := referenceKinds[ref.kind]

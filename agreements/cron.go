@@ -42,8 +42,11 @@ func parseCron(spec string) (*Schedule, error) {
 // eitherDay tells whether both day fields are restricted, in which case cron
 // matches a day when either field does.
 func (s *Schedule) eitherDay() bool {
-	f := strings.Fields(s.spec)
-	return f[2] != "*" && f[2] != "?" && f[4] != "*" && f[4] != "?"
+	spec, ok := s.sched.(*cron.SpecSchedule)
+	// The parser marks a field written as "*" or "?" (or "*/1") with the
+	// top bit; cron ORs the day fields only when neither has it.
+	const star = 1 << 63
+	return ok && spec.Dom&star == 0 && spec.Dow&star == 0
 }
 
 // Next returns the first start time strictly after t, in t's location.

@@ -178,7 +178,10 @@ func parseDate(s string, loc *time.Location) (time.Time, error) {
 	if t, err := time.ParseInLocation(time.DateOnly, s, loc); err == nil {
 		return t, nil
 	}
-	return time.Parse(time.RFC3339, s)
+	// The same instant, seen in the agreement's time zone, so that days and
+	// years added to it follow that zone's calendar.
+	t, err := time.Parse(time.RFC3339, s)
+	return t.In(loc), err
 }
 
 // enum decodes a string that must be one of values.
