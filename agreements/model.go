@@ -12,7 +12,7 @@ import (
 // Set is a loaded set of agreements and the files they came from. Files is
 // what hcl.NewDiagnosticTextWriter needs to print source snippets.
 type Set struct {
-	Agreements []*Agreement      `json:"agreements"`
+	Agreements []*Agreement         `json:"agreements"`
 	Files      map[string]*hcl.File `json:"-"`
 }
 
