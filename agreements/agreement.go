@@ -54,8 +54,7 @@ func decodeAgreement(block *hcl.Block, src []byte) (*Agreement, hcl.Diagnostics)
 	}
 	d.add(checkName("agreement", a.Name, block.LabelRanges[0]))
 
-	content, diags := block.Body.Content(agreementSchema)
-	d.add(diags...)
+	content := d.content(block, agreementSchema)
 	attrs := content.Attributes
 
 	// The time zone comes first: dates are read in it.
@@ -135,47 +134,49 @@ func decodeAgreement(block *hcl.Block, src []byte) (*Agreement, hcl.Diagnostics)
 		return true
 	}
 
+	// A duplicate block is still decoded, so that every error in it is
+	// reported in this run, but it is left out of the model.
 	for _, b := range content.Blocks {
 		switch b.Type {
 		case "party":
-			if unique(b) {
-				a.Parties = append(a.Parties, d.party(b))
+			if p := d.party(b); unique(b) {
+				a.Parties = append(a.Parties, p)
 			}
 		case "service":
-			if unique(b) {
-				a.Services = append(a.Services, d.service(b))
+			if s := d.service(b); unique(b) {
+				a.Services = append(a.Services, s)
 			}
 		case "indicator":
-			if unique(b) {
-				a.Indicators = append(a.Indicators, d.indicator(b, src))
+			if i := d.indicator(b, src); unique(b) {
+				a.Indicators = append(a.Indicators, i)
 			}
 		case "slo":
-			if unique(b) {
-				a.SLOs = append(a.SLOs, d.slo(b))
+			if s := d.slo(b); unique(b) {
+				a.SLOs = append(a.SLOs, s)
 			}
 		case "exclusion":
-			if unique(b) {
-				a.Exclusions = append(a.Exclusions, d.exclusion(b))
+			if e := d.exclusion(b); unique(b) {
+				a.Exclusions = append(a.Exclusions, e)
 			}
 		case "responsibility":
-			if unique(b) {
-				a.Responsibilities = append(a.Responsibilities, d.responsibility(b))
+			if r := d.responsibility(b); unique(b) {
+				a.Responsibilities = append(a.Responsibilities, r)
 			}
 		case "credit":
-			if unique(b) {
-				a.Credits = append(a.Credits, d.credit(b))
+			if c := d.credit(b); unique(b) {
+				a.Credits = append(a.Credits, c)
 			}
 		case "fee":
-			if single(b) {
-				a.Fee = d.fee(b)
+			if f := d.fee(b); single(b) {
+				a.Fee = f
 			}
 		case "reporting":
-			if single(b) {
-				a.Reporting = d.reporting(b)
+			if r := d.reporting(b); single(b) {
+				a.Reporting = r
 			}
 		case "review":
-			if single(b) {
-				a.Review = d.review(b)
+			if r := d.review(b, src); single(b) {
+				a.Review = r
 			}
 		}
 	}

@@ -21,8 +21,7 @@ var tierSchema = &hcl.BodySchema{
 
 func (d *decoder) credit(block *hcl.Block) *Credit {
 	c := &Credit{Name: block.Labels[0], DeclRange: block.DefRange, Tiers: []Tier{}}
-	content, diags := block.Body.Content(creditSchema)
-	d.add(diags...)
+	content := d.content(block, creditSchema)
 	c.attrs = content.Attributes
 	if attr, ok := c.attrs["slo"]; ok {
 		if ref, ok := d.reference(attr.Expr, attr.Name, "slo"); ok {
@@ -34,8 +33,7 @@ func (d *decoder) credit(block *hcl.Block) *Credit {
 	}
 	for _, b := range content.Blocks {
 		t := Tier{DeclRange: b.DefRange}
-		tc, diags := b.Body.Content(tierSchema)
-		d.add(diags...)
+		tc := d.content(b, tierSchema)
 		t.attrs = tc.Attributes
 		if p := d.percent(tc.Attributes, "percent", true); p != nil {
 			t.Percent = *p
@@ -56,7 +54,7 @@ func (d *decoder) credit(block *hcl.Block) *Credit {
 // checkCredit resolves the credit's SLO and checks that its tiers face the
 // way the SLO can be missed.
 func (d *decoder) checkCredit(a *Agreement, c *Credit) {
-	if a.Fee == nil {
+	if a.Fee == nil && c == a.Credits[0] {
 		d.blockError(&hcl.Block{Type: "credit", DefRange: c.DeclRange}, "Credit without a fee",
 			"A credit is a percentage of the monthly fee, and this agreement has no fee block. Add one, e.g. fee { monthly = 12000  currency = \"EUR\" }.")
 	}
@@ -71,7 +69,7 @@ func (d *decoder) checkCredit(a *Agreement, c *Credit) {
 		want, why = "above", fmt.Sprintf("The SLO %q is missed when its value rises above max = %g: its tiers take above.", s.Name, *s.Max)
 	case s.Kind == ValueSLO && s.Min != nil:
 		why = fmt.Sprintf("The SLO %q is missed when its value falls below min = %g: its tiers take below.", s.Name, *s.Min)
-	case s.Kind == "":
+	case s.Kind == "" || (s.Kind == ValueSLO && s.Max == nil && s.Min == nil):
 		return // the SLO has errors of its own
 	}
 	seen := map[float64]hcl.Range{}

@@ -32,11 +32,53 @@ func parseCron(spec string) (*Schedule, error) {
 	if n := len(strings.Fields(trimmed)); n != 5 {
 		return nil, fmt.Errorf("expected 5 fields (minute hour day-of-month month day-of-week), found %d", n)
 	}
-	s, err := cronParser.Parse(trimmed)
+	fields := strings.Fields(trimmed)
+	fields[4] = sundayAsZero(fields[4])
+	s, err := cronParser.Parse(strings.Join(fields, " "))
 	if err != nil {
-		return nil, explainCron(strings.Fields(trimmed), err)
+		return nil, explainCron(fields, err)
+	}
+	// Some dates never come ("0 2 31 2 *"): look eight years ahead, past
+	// any leap day.
+	from := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	if next := s.Next(from); next.IsZero() || next.Sub(from) > 8*366*24*time.Hour {
+		return nil, fmt.Errorf("it never matches a date")
 	}
 	return &Schedule{spec: trimmed, sched: s}, nil
+}
+
+// sundayAsZero lets the day-of-week field name Sunday 7, as most crons do:
+// "7" becomes "0", and a range ending at 7 also takes in 0.
+func sundayAsZero(field string) string {
+	items := strings.Split(field, ",")
+	for i, item := range items {
+		switch {
+		case item == "7":
+			items[i] = "0"
+		case strings.HasSuffix(item, "-7") && !strings.Contains(item, "/"):
+			items[i] = strings.TrimSuffix(item, "-7") + "-6,0"
+		}
+	}
+	return strings.Join(items, ",")
+}
+
+// minGap returns the shortest time between two start times in the year
+// after from, or 0 when there is at most one.
+func (s *Schedule) minGap(from time.Time) time.Duration {
+	var gap time.Duration
+	prev := s.Next(from)
+	end := from.AddDate(1, 0, 0)
+	for i := 0; i < 10000 && !prev.IsZero() && prev.Before(end); i++ {
+		next := s.Next(prev)
+		if next.IsZero() {
+			break
+		}
+		if g := next.Sub(prev); gap == 0 || g < gap {
+			gap = g
+		}
+		prev = next
+	}
+	return gap
 }
 
 // eitherDay tells whether both day fields are restricted, in which case cron
@@ -60,7 +102,7 @@ var cronFields = []struct{ name, allowed string }{
 	{"hour", "0-23"},
 	{"day-of-month", "1-31"},
 	{"month", "1-12 or JAN-DEC"},
-	{"day-of-week", "0-6 or SUN-SAT"},
+	{"day-of-week", "0-7 or SUN-SAT"},
 }
 
 // explainCron finds the field that the cron parser refused and says what it
@@ -69,6 +111,9 @@ func explainCron(fields []string, err error) error {
 	for i, f := range fields {
 		probe := []string{"*", "*", "*", "*", "*"}
 		probe[i] = f
+		if i == 4 {
+			probe[i] = sundayAsZero(f)
+		}
 		if _, perr := cronParser.Parse(strings.Join(probe, " ")); perr != nil {
 			return fmt.Errorf("the %s field %q is not valid (it takes %s, with \"*\", \",\", \"-\" and \"/\")", cronFields[i].name, f, cronFields[i].allowed)
 		}

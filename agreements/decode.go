@@ -3,6 +3,8 @@ package agreements
 import (
 	"fmt"
 	"math"
+	"regexp"
+	"slices"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -17,6 +19,52 @@ type decoder struct {
 	diags hcl.Diagnostics
 	// loc is the agreement's time zone, for dates without a time.
 	loc *time.Location
+	// misspelt holds, per block, the names that an unsupported argument of
+	// that block looks like: an argument "missing" under one of those names
+	// is a misspelling, already reported once.
+	misspelt map[hcl.Range]map[string]bool
+}
+
+var didYouMeanRE = regexp.MustCompile(`Did you mean "([^"]+)"\?`)
+var missingRequiredRE = regexp.MustCompile(`^The argument "([^"]+)" is required`)
+
+// content decodes a block's body against its schema. A misspelt required
+// argument gives HCL's "Unsupported argument ... Did you mean" and "Missing
+// required argument" for one mistake; only the first is kept.
+func (d *decoder) content(block *hcl.Block, schema *hcl.BodySchema) *hcl.BodyContent {
+	content, diags := block.Body.Content(schema)
+	suggested := map[string]bool{}
+	for _, diag := range diags {
+		if diag.Summary == "Unsupported argument" || diag.Summary == "Unsupported block type" {
+			if m := didYouMeanRE.FindStringSubmatch(diag.Detail); m != nil {
+				suggested[m[1]] = true
+			}
+		}
+	}
+	for _, diag := range diags {
+		if m := missingRequiredRE.FindStringSubmatch(diag.Detail); m != nil && suggested[m[1]] {
+			continue
+		}
+		d.add(diag)
+	}
+	if len(suggested) > 0 {
+		if d.misspelt == nil {
+			d.misspelt = map[hcl.Range]map[string]bool{}
+		}
+		d.misspelt[block.DefRange] = suggested
+	}
+	return content
+}
+
+// isMisspelt tells whether one of names was written, misspelt, in the block
+// declared at decl.
+func (d *decoder) isMisspelt(decl hcl.Range, names ...string) bool {
+	for _, n := range names {
+		if d.misspelt[decl][n] {
+			return true
+		}
+	}
+	return false
 }
 
 func (d *decoder) add(diags ...*hcl.Diagnostic) {
@@ -27,7 +75,7 @@ func (d *decoder) add(diags ...*hcl.Diagnostic) {
 	}
 }
 
-// errorf records an error about an attribute's value: the snippet shows the
+// attrError records an error about an attribute's value: the snippet shows the
 // whole attribute and highlights its value.
 func (d *decoder) attrError(attr *hcl.Attribute, summary, detail string, args ...any) {
 	d.add(&hcl.Diagnostic{
@@ -35,6 +83,22 @@ func (d *decoder) attrError(attr *hcl.Attribute, summary, detail string, args ..
 		Summary:  summary,
 		Detail:   fmt.Sprintf(detail, args...),
 		Subject:  attr.Expr.Range().Ptr(),
+		Context:  attr.Range.Ptr(),
+	})
+}
+
+// elemError records an error about element i of a list attribute, pointing
+// at that element when the list is written out.
+func (d *decoder) elemError(attr *hcl.Attribute, i int, summary, detail string, args ...any) {
+	subject := attr.Expr.Range()
+	if exprs, diags := hcl.ExprList(attr.Expr); !diags.HasErrors() && i < len(exprs) {
+		subject = exprs[i].Range()
+	}
+	d.add(&hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  summary,
+		Detail:   fmt.Sprintf(detail, args...),
+		Subject:  subject.Ptr(),
 		Context:  attr.Range.Ptr(),
 	})
 }
@@ -220,10 +284,14 @@ func (d *decoder) reference(expr hcl.Expression, attrName, kind string) (referen
 	if diags.HasErrors() {
 		// A quoted name is the likely mistake: say how to write it.
 		if v, vdiags := expr.Value(nil); !vdiags.HasErrors() && v.IsKnown() && v.Type() == cty.String && !v.IsNull() {
+			detail := fmt.Sprintf("The argument %q takes a reference, not a string, written %s.NAME.", attrName, kind)
+			if name := suggestName(v.AsString()); name != "" {
+				detail = fmt.Sprintf("The argument %q takes a reference, not a string. Write %s.%s without quotes.", attrName, kind, name)
+			}
 			d.add(&hcl.Diagnostic{
 				Severity: hcl.DiagError,
 				Summary:  "Invalid reference",
-				Detail:   fmt.Sprintf("The argument %q takes a reference, not a string. Write %s.%s without quotes.", attrName, kind, suggestName(v.AsString())),
+				Detail:   detail,
 				Subject:  expr.Range().Ptr(),
 			})
 			return reference{}, false
@@ -305,10 +373,15 @@ func (d *decoder) exactlyOne(block *hcl.Block, attrs hcl.Attributes, names ...st
 			set = append(set, a)
 		}
 	}
+	// Report a conflict at the argument written last.
+	slices.SortFunc(set, func(a, b *hcl.Attribute) int { return a.Range.Start.Byte - b.Range.Start.Byte })
 	switch len(set) {
 	case 1:
 		return set[0].Name, true
 	case 0:
+		if d.isMisspelt(block.DefRange, names...) {
+			return "", false
+		}
 		d.blockError(block, fmt.Sprintf("Missing %s", orList(names)),
 			"%s block needs exactly one of %s.", capitalize(article(kindNoun(block.Type))), quotedOr(names))
 	default:

@@ -2,9 +2,14 @@ package agreements
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/prometheus/common/model"
 )
+
+// a0 is where the gaps of a schedule are sampled from.
+var a0 = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
 var exclusionSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{
@@ -19,8 +24,7 @@ var exclusionSchema = &hcl.BodySchema{
 
 func (d *decoder) exclusion(block *hcl.Block) *Exclusion {
 	e := &Exclusion{Name: block.Labels[0], DeclRange: block.DefRange, SLOs: []string{}}
-	content, diags := block.Body.Content(exclusionSchema)
-	d.add(diags...)
+	content := d.content(block, exclusionSchema)
 	attrs := content.Attributes
 	e.attrs = attrs
 	if attr, ok := attrs["description"]; ok {
@@ -62,9 +66,16 @@ func (d *decoder) exclusion(block *hcl.Block) *Exclusion {
 			}
 		}
 		if !hasDur {
-			d.blockError(block, "Missing duration", "A recurring exclusion needs a duration: how long each occurrence lasts, e.g. duration = \"2h\".")
+			if !d.isMisspelt(block.DefRange, "duration") {
+				d.blockError(block, "Missing duration", "A recurring exclusion needs a duration: how long each occurrence lasts, e.g. duration = \"2h\".")
+			}
 		} else {
 			e.Duration, _ = d.duration(durA)
+		}
+		if e.schedule != nil && e.Duration > 0 {
+			if gap := e.schedule.minGap(a0); gap > 0 && time.Duration(e.Duration) >= gap {
+				d.attrError(durA, "Exclusion overlaps itself", "%q starts every %s at the shortest, and each occurrence lasts %s, so the SLOs would always be excluded. Shorten the duration.", e.Cron, model.Duration(gap), e.Duration)
+			}
 		}
 	case hasFrom || hasTo:
 		if hasDur {
@@ -75,7 +86,7 @@ func (d *decoder) exclusion(block *hcl.Block) *Exclusion {
 				Subject:  durA.Range.Ptr(),
 			})
 		}
-		if !hasFrom || !hasTo {
+		if (!hasFrom || !hasTo) && !d.isMisspelt(block.DefRange, "from", "to") {
 			missing := "from"
 			if !hasTo {
 				missing = "to"
@@ -95,7 +106,7 @@ func (d *decoder) exclusion(block *hcl.Block) *Exclusion {
 		if e.From != nil && e.To != nil && !e.To.After(*e.From) {
 			d.attrError(toA, "Exclusion ends before it starts", "The exclusion must end after it starts (%s). Correct from or to.", e.From.Format("2006-01-02T15:04:05Z07:00"))
 		}
-	default:
+	case !d.isMisspelt(block.DefRange, "cron", "from", "to"):
 		d.blockError(block, "Missing cron or from/to", "An exclusion needs either cron and duration (a recurring window such as weekly maintenance) or from and to (a one-off window).")
 	}
 

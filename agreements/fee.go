@@ -18,8 +18,7 @@ var currencyRE = regexp.MustCompile(`^[A-Z]{3}$`)
 
 func (d *decoder) fee(block *hcl.Block) *Fee {
 	f := &Fee{DeclRange: block.DefRange}
-	content, diags := block.Body.Content(feeSchema)
-	d.add(diags...)
+	content := d.content(block, feeSchema)
 	attrs := content.Attributes
 	if attr, ok := attrs["monthly"]; ok {
 		if n, ok := d.number(attr); ok {

@@ -26,8 +26,7 @@ var ratioSchema = &hcl.BodySchema{
 
 func (d *decoder) indicator(block *hcl.Block, src []byte) *Indicator {
 	ind := &Indicator{Name: block.Labels[0], DeclRange: block.DefRange}
-	content, diags := block.Body.Content(indicatorSchema)
-	d.add(diags...)
+	content := d.content(block, indicatorSchema)
 	attrs := content.Attributes
 	if attr, ok := attrs["description"]; ok {
 		ind.Description, _ = d.string(attr)
@@ -58,7 +57,7 @@ func (d *decoder) indicator(block *hcl.Block, src []byte) *Indicator {
 			Detail:   "An indicator is either a ratio of events (a ratio block) or a value (the value argument), not both. Remove one of them.",
 			Subject:  value.Range.Ptr(),
 		})
-	case ratio == nil && !hasValue:
+	case ratio == nil && !hasValue && !d.isMisspelt(block.DefRange, "ratio", "value"):
 		d.blockError(block, "Missing ratio or value", "An indicator needs either a ratio block (good or bad events against total events) or a value query.")
 	case ratio != nil:
 		ind.Kind = RatioIndicator
@@ -82,8 +81,7 @@ func (d *decoder) indicator(block *hcl.Block, src []byte) *Indicator {
 
 func (d *decoder) ratio(block *hcl.Block, src []byte) *Ratio {
 	r := &Ratio{}
-	content, diags := block.Body.Content(ratioSchema)
-	d.add(diags...)
+	content := d.content(block, ratioSchema)
 	attrs := content.Attributes
 	if attr, ok := attrs["total"]; ok {
 		r.Total, _ = d.query(attr, src)

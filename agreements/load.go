@@ -6,7 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	// Agreements name IANA time zones; embedding the database makes them
 	// load in a minimal container without /usr/share/zoneinfo.
@@ -27,7 +27,7 @@ var fileSchema = &hcl.BodySchema{
 // is returned even when there are errors, so that its Files can be used to
 // print them with source snippets.
 func Load(paths ...string) (*Set, hcl.Diagnostics) {
-	files, diags := Files(paths...)
+	files, diags := listFiles(paths, true)
 	sources := make([]Source, 0, len(files))
 	for _, name := range files {
 		b, err := os.ReadFile(name)
@@ -61,7 +61,9 @@ func Parse(sources ...Source) (*Set, hcl.Diagnostics) {
 	for _, src := range sources {
 		f, pdiags := p.ParseHCL(src.Bytes, src.Name)
 		diags = append(diags, pdiags...)
-		if f == nil || f.Body == nil {
+		// What follows a syntax error is mostly its echo: report the syntax
+		// errors of this file alone, and its other errors once they are fixed.
+		if f == nil || f.Body == nil || pdiags.HasErrors() {
 			continue
 		}
 		content, cdiags := f.Body.Content(fileSchema)
@@ -110,26 +112,37 @@ func sortDiagnostics(diags hcl.Diagnostics, sources []Source) {
 		}
 		return order[d.Subject.Filename], d.Subject.Start.Byte
 	}
-	sort.SliceStable(diags, func(i, j int) bool {
-		fi, bi := key(diags[i])
-		fj, bj := key(diags[j])
-		if fi != fj {
-			return fi < fj
+	slices.SortStableFunc(diags, func(a, b *hcl.Diagnostic) int {
+		fa, ba := key(a)
+		fb, bb := key(b)
+		if fa != fb {
+			return fa - fb
 		}
-		return bi < bj
+		return ba - bb
 	})
 }
 
 // Files lists the agreement files under paths: *.hcl files in directories,
 // walked recursively, and files named explicitly; sorted, without repeats.
 func Files(paths ...string) ([]string, hcl.Diagnostics) {
+	return listFiles(paths, false)
+}
+
+// listFiles lists the files under paths; with requireFiles, a directory that
+// holds none is an error.
+func listFiles(paths []string, requireFiles bool) ([]string, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
 	seen := map[string]bool{}
 	var files []string
 	add := func(name string) {
 		name = filepath.Clean(name)
-		if !seen[name] {
-			seen[name] = true
+		// A file reached twice, by name and through a link, is one file.
+		key := name
+		if real, err := filepath.EvalSymlinks(name); err == nil {
+			key = real
+		}
+		if !seen[key] {
+			seen[key] = true
 			files = append(files, name)
 		}
 	}
@@ -169,14 +182,14 @@ func Files(paths ...string) ([]string, hcl.Diagnostics) {
 		if err != nil {
 			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot read directory", Detail: err.Error()})
 		}
-		if len(found) == 0 {
+		if len(found) == 0 && requireFiles {
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
 				Summary:  "No agreement files",
 				Detail:   fmt.Sprintf("The directory %s holds no *.hcl files. Give the directory that holds your agreements.", path),
 			})
 		}
-		sort.Strings(found)
+		slices.Sort(found)
 		for _, f := range found {
 			add(f)
 		}
@@ -216,6 +229,7 @@ func pluralNoun(noun string) string {
 	return noun + "s"
 }
 
+// capitalize returns s with its first letter in upper case.
 func capitalize(s string) string {
 	if s == "" {
 		return s

@@ -49,7 +49,8 @@ type Agreement struct {
 	Reporting        *Reporting        `json:"reporting"`
 	Review           *Review           `json:"review"`
 
-	// DeclRange is the range of the block header, DefRange the whole block.
+	// DeclRange is the range of the block header, where diagnostics and
+	// annotations about the agreement point.
 	DeclRange hcl.Range `json:"-"`
 }
 
@@ -187,7 +188,7 @@ type SLO struct {
 	Window     model.Duration `json:"window,omitempty"`
 	Calendar   Calendar       `json:"calendar,omitempty"`
 	Timeslices *Timeslices    `json:"timeslices,omitempty"`
-	MinEvents  int64          `json:"min_events"`
+	MinEvents  int64          `json:"min_events,omitempty"` // ratio SLOs only
 	NoData     NoDataPolicy   `json:"no_data"`
 	DeclRange  hcl.Range      `json:"-"`
 

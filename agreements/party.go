@@ -16,8 +16,7 @@ var partySchema = &hcl.BodySchema{
 
 func (d *decoder) party(block *hcl.Block) *Party {
 	p := &Party{Name: block.Labels[0], DeclRange: block.DefRange}
-	content, diags := block.Body.Content(partySchema)
-	d.add(diags...)
+	content := d.content(block, partySchema)
 	if attr, ok := content.Attributes["name"]; ok {
 		if s, ok := d.string(attr); ok {
 			if strings.TrimSpace(s) == "" {

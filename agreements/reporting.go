@@ -2,6 +2,7 @@ package agreements
 
 import (
 	"net/mail"
+	"slices"
 
 	"github.com/hashicorp/hcl/v2"
 )
@@ -16,8 +17,7 @@ var reportingSchema = &hcl.BodySchema{
 
 func (d *decoder) reporting(block *hcl.Block) *Reporting {
 	r := &Reporting{DeclRange: block.DefRange, Formats: []string{}, Recipients: []string{}}
-	content, diags := block.Body.Content(reportingSchema)
-	d.add(diags...)
+	content := d.content(block, reportingSchema)
 	attrs := content.Attributes
 	if attr, ok := attrs["frequency"]; ok {
 		r.Frequency, _ = d.enum(attr, frequencies)
@@ -25,13 +25,13 @@ func (d *decoder) reporting(block *hcl.Block) *Reporting {
 	if attr, ok := attrs["formats"]; ok {
 		if formats, ok := d.strings(attr); ok {
 			seen := map[string]bool{}
-			for _, f := range formats {
-				if !contains(reportFormats, f) {
-					d.attrError(attr, "Invalid report format", "%q is not a report format. Use %s.%s", f, oneOf(reportFormats), didYouMean(f, reportFormats))
+			for i, f := range formats {
+				if !slices.Contains(reportFormats, f) {
+					d.elemError(attr, i, "Invalid report format", "%q is not a report format. Use %s.%s", f, oneOf(reportFormats), didYouMean(f, reportFormats))
 					continue
 				}
 				if seen[f] {
-					d.attrError(attr, "Duplicate report format", "%q is listed twice. Remove one.", f)
+					d.elemError(attr, i, "Duplicate report format", "%q is listed twice. Remove one.", f)
 					continue
 				}
 				seen[f] = true
@@ -41,9 +41,9 @@ func (d *decoder) reporting(block *hcl.Block) *Reporting {
 	}
 	if attr, ok := attrs["recipients"]; ok {
 		if recipients, ok := d.strings(attr); ok {
-			for _, rc := range recipients {
+			for i, rc := range recipients {
 				if _, err := mail.ParseAddress(rc); err != nil {
-					d.attrError(attr, "Invalid recipient", "%q is not an e-mail address. Write it as \"sla-reports@example.com\".", rc)
+					d.elemError(attr, i, "Invalid recipient", "%q is not an e-mail address. Write it as \"sla-reports@example.com\".", rc)
 					continue
 				}
 				r.Recipients = append(r.Recipients, rc)
@@ -53,11 +53,3 @@ func (d *decoder) reporting(block *hcl.Block) *Reporting {
 	return r
 }
 
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}

@@ -22,8 +22,7 @@ var responsibilitySchema = &hcl.BodySchema{
 
 func (d *decoder) responsibility(block *hcl.Block) *Responsibility {
 	r := &Responsibility{Name: block.Labels[0], DeclRange: block.DefRange}
-	content, diags := block.Body.Content(responsibilitySchema)
-	d.add(diags...)
+	content := d.content(block, responsibilitySchema)
 	attrs := content.Attributes
 	r.attrs = attrs
 	if attr, ok := attrs["party"]; ok {

@@ -22,10 +22,9 @@ const defaultNotice = model.Duration(30 * 24 * time.Hour)
 
 const year = model.Duration(365 * 24 * time.Hour)
 
-func (d *decoder) review(block *hcl.Block) *Review {
+func (d *decoder) review(block *hcl.Block, src []byte) *Review {
 	r := &Review{DeclRange: block.DefRange, Notice: defaultNotice}
-	content, diags := block.Body.Content(reviewSchema)
-	d.add(diags...)
+	content := d.content(block, reviewSchema)
 	attrs := content.Attributes
 	if attr, ok := attrs["every"]; ok {
 		if every, ok := d.duration(attr); ok {
@@ -54,7 +53,7 @@ func (d *decoder) review(block *hcl.Block) *Review {
 		d.add(&hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Missing notice",
-			Detail:   fmt.Sprintf("The default notice of %s is not shorter than every = %q, so the review would always be due soon. Set a shorter notice, e.g. notice = %q.", defaultNotice, r.Every, model.Duration(time.Duration(r.Every)/4)),
+			Detail:   fmt.Sprintf("The default notice of %s is not shorter than every = %s, so the review would always be due soon. Set a shorter notice, e.g. notice = %q.", defaultNotice, attrs["every"].Expr.Range().SliceBytes(src), model.Duration(time.Duration(r.Every)/4)),
 			Subject:  block.DefRange.Ptr(),
 		})
 	}

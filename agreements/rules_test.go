@@ -46,8 +46,8 @@ func loadRuleCases(t *testing.T) []ruleCase {
 }
 
 // TestEachRuleGivesOneDiagnosticAtTheRightLine loads each broken agreement
-// and checks that it gives exactly the diagnostic its first line names, at the
-// line marked "# <-", and nothing else: one mistake, one message.
+// and checks that it gives exactly the diagnostics its first lines name, at
+// the lines marked "# <-", and nothing else: one mistake, one message.
 func TestEachRuleGivesOneDiagnosticAtTheRightLine(t *testing.T) {
 	cases := loadRuleCases(t)
 	if len(cases) < 80 {
@@ -56,17 +56,32 @@ func TestEachRuleGivesOneDiagnosticAtTheRightLine(t *testing.T) {
 	var golden bytes.Buffer
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			first := string(c.sources[0].Bytes)
-			want := strings.TrimPrefix(strings.SplitN(first, "\n", 2)[0], "# ")
-			wantSeverity := hcl.DiagError
-			if s, ok := strings.CutPrefix(want, "warning: "); ok {
-				want, wantSeverity = s, hcl.DiagWarning
+			// The comment lines that open the first file name the
+			// diagnostics, in order; "# <-" marks their lines, in order.
+			type want struct {
+				summary  string
+				severity hcl.DiagnosticSeverity
+				file     string
+				line     int
 			}
-			wantFile, wantLine := "", 0
+			var wants []want
+			for _, line := range strings.Split(string(c.sources[0].Bytes), "\n") {
+				s, ok := strings.CutPrefix(line, "# ")
+				if !ok {
+					break
+				}
+				w := want{summary: s, severity: hcl.DiagError}
+				if s, ok := strings.CutPrefix(s, "warning: "); ok {
+					w.summary, w.severity = s, hcl.DiagWarning
+				}
+				wants = append(wants, w)
+			}
+			marked := 0
 			for _, src := range c.sources {
 				for i, line := range strings.Split(string(src.Bytes), "\n") {
-					if strings.HasSuffix(line, "# <-") {
-						wantFile, wantLine = src.Name, i+1
+					if strings.HasSuffix(line, "# <-") && marked < len(wants) {
+						wants[marked].file, wants[marked].line = src.Name, i+1
+						marked++
 					}
 				}
 			}
@@ -78,23 +93,25 @@ func TestEachRuleGivesOneDiagnosticAtTheRightLine(t *testing.T) {
 				t.Fatal(err)
 			}
 
-			if len(diags) != 1 {
-				t.Fatalf("got %d diagnostics, want exactly one %q:\n%s", len(diags), want, diags)
+			if len(diags) != len(wants) {
+				t.Fatalf("got %d diagnostics, want %d:\n%s", len(diags), len(wants), diags)
 			}
-			d := diags[0]
-			if d.Summary != want || d.Severity != wantSeverity {
-				t.Errorf("got %s %q, want %q", severity(d.Severity), d.Summary, want)
-			}
-			if d.Detail == "" {
-				t.Errorf("diagnostic %q has no detail to say how to fix it", d.Summary)
-			}
-			switch {
-			case wantLine == 0 && d.Subject != nil:
-				t.Errorf("diagnostic points at %s, want no place", d.Subject)
-			case wantLine != 0 && d.Subject == nil:
-				t.Errorf("diagnostic has no place, want %s:%d", wantFile, wantLine)
-			case wantLine != 0 && (d.Subject.Filename != wantFile || d.Subject.Start.Line != wantLine):
-				t.Errorf("diagnostic points at %s:%d, want %s:%d", d.Subject.Filename, d.Subject.Start.Line, wantFile, wantLine)
+			for i, w := range wants {
+				d := diags[i]
+				if d.Summary != w.summary || d.Severity != w.severity {
+					t.Errorf("got %s %q, want %s %q", severity(d.Severity), d.Summary, severity(w.severity), w.summary)
+				}
+				if d.Detail == "" {
+					t.Errorf("diagnostic %q has no detail to say how to fix it", d.Summary)
+				}
+				switch {
+				case w.line == 0 && d.Subject != nil:
+					t.Errorf("%q points at %s, want no place", d.Summary, d.Subject)
+				case w.line != 0 && d.Subject == nil:
+					t.Errorf("%q has no place, want %s:%d", d.Summary, w.file, w.line)
+				case w.line != 0 && (d.Subject.Filename != w.file || d.Subject.Start.Line != w.line):
+					t.Errorf("%q points at %s:%d, want %s:%d", d.Summary, d.Subject.Filename, d.Subject.Start.Line, w.file, w.line)
+				}
 			}
 		})
 	}

@@ -12,8 +12,7 @@ var serviceSchema = &hcl.BodySchema{
 
 func (d *decoder) service(block *hcl.Block) *Service {
 	s := &Service{Name: block.Labels[0], DeclRange: block.DefRange, Includes: []string{}, Excludes: []string{}}
-	content, diags := block.Body.Content(serviceSchema)
-	d.add(diags...)
+	content := d.content(block, serviceSchema)
 	if attr, ok := content.Attributes["description"]; ok {
 		s.Description, _ = d.string(attr)
 	}

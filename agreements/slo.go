@@ -39,8 +39,7 @@ var timeslicesSchema = &hcl.BodySchema{
 // depend on its indicator.
 func (d *decoder) slo(block *hcl.Block) *SLO {
 	s := &SLO{Name: block.Labels[0], DeclRange: block.DefRange, MinEvents: 1, NoData: NoDataInconclusive}
-	content, diags := block.Body.Content(sloSchema)
-	d.add(diags...)
+	content := d.content(block, sloSchema)
 	attrs := content.Attributes
 	s.attrs = attrs
 
@@ -135,7 +134,7 @@ func (d *decoder) percent(attrs hcl.Attributes, name string, hundredAllowed bool
 // warnFraction warns about an objective that reads like a fraction (0.999)
 // where a percentage (99.9) is meant.
 func (d *decoder) warnFraction(attrs hcl.Attributes, objective *float64) {
-	if objective == nil || *objective > 1 {
+	if objective == nil || *objective >= 1 {
 		return
 	}
 	attr := attrs["objective"]
@@ -150,8 +149,7 @@ func (d *decoder) warnFraction(attrs hcl.Attributes, objective *float64) {
 
 func (d *decoder) timeslices(block *hcl.Block) *Timeslices {
 	t := &Timeslices{DeclRange: block.DefRange, Missing: MissingSkip}
-	content, diags := block.Body.Content(timeslicesSchema)
-	d.add(diags...)
+	content := d.content(block, timeslicesSchema)
 	attrs := content.Attributes
 	t.attrs = attrs
 	if attr, ok := attrs["slice"]; ok {
@@ -160,7 +158,6 @@ func (d *decoder) timeslices(block *hcl.Block) *Timeslices {
 	t.Min = d.optionalNumber(attrs, "min")
 	t.Max = d.optionalNumber(attrs, "max")
 	t.Objective = d.percent(attrs, "objective", true)
-	d.warnFraction(attrs, t.Objective)
 	if attr, ok := attrs["missing"]; ok {
 		if v, ok := d.enum(attr, missingPolicies); ok {
 			t.Missing = MissingPolicy(v)
@@ -198,8 +195,10 @@ func (d *decoder) checkSLO(a *Agreement, s *SLO) {
 		s.Kind = ValueSLO
 		d.notAllowed(attrs, fmt.Sprintf("The indicator %q is a value; its SLO takes a bound (max or min), not an objective in percent. To count the share of good periods, add a timeslices block.", ind.Name), "objective")
 		d.notAllowed(attrs, "min_events applies to ratio SLOs; a value SLO has no events to count.", "min_events")
+		s.MinEvents = 0
 		which, ok := d.boundOf(s.DeclRange, attrs, "A value SLO needs exactly one bound: max (the value must stay at or below it) or min (at or above it).")
-		if !ok || s.Warning == nil {
+		// A bound that did not decode has its own error.
+		if !ok || s.Warning == nil || (which == "max" && s.Max == nil) || (which == "min" && s.Min == nil) {
 			return
 		}
 		w := attrs["warning"]
@@ -213,7 +212,7 @@ func (d *decoder) checkSLO(a *Agreement, s *SLO) {
 }
 
 func (d *decoder) requireObjective(s *SLO, detail string) {
-	if _, ok := s.attrs["objective"]; !ok {
+	if _, ok := s.attrs["objective"]; !ok && !d.isMisspelt(s.DeclRange, "objective") {
 		d.add(&hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Missing objective",
@@ -254,7 +253,7 @@ func (d *decoder) boundOf(decl hcl.Range, attrs hcl.Attributes, missing string) 
 		return "min", true
 	case hasMax:
 		return "max", true
-	default:
+	case !d.isMisspelt(decl, "min", "max"):
 		d.add(&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Missing min or max", Detail: missing, Subject: decl.Ptr()})
 	}
 	return "", false
@@ -270,7 +269,8 @@ func (d *decoder) checkSlices(a *Agreement, s *SLO, ind *Indicator) {
 		d.boundOf(t.DeclRange, t.attrs, "A slice of a value indicator is good when its value meets a bound: give min (at or above) or max (at or below).")
 	case RatioIndicator:
 		d.notAllowed(t.attrs, fmt.Sprintf("The indicator %q is a ratio: a slice is good when its percentage of good events meets the slice objective.", ind.Name), "min", "max")
-		if _, ok := t.attrs["objective"]; !ok {
+		d.warnFraction(t.attrs, t.Objective)
+		if _, ok := t.attrs["objective"]; !ok && !d.isMisspelt(t.DeclRange, "objective") {
 			d.add(&hcl.Diagnostic{
 				Severity: hcl.DiagError,
 				Summary:  "Missing slice objective",

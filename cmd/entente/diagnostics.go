@@ -4,11 +4,17 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 
 	"github.com/hashicorp/hcl/v2"
 )
+
+// noColorFlag adds --no-color, as Terraform has it.
+func noColorFlag(fs *flag.FlagSet) *bool {
+	return fs.Bool("no-color", false, "no colour in diagnostics, even on a terminal (NO_COLOR does the same)")
+}
 
 // writeDiagnostics prints diagnostics the way Terraform does: summary,
 // detail and the source snippet, in colour only on a terminal.
@@ -17,7 +23,7 @@ func writeDiagnostics(e *env, files map[string]*hcl.File, diags hcl.Diagnostics)
 		return
 	}
 	tty, width := isTerminal(e.stderr)
-	color := tty && e.getenv("NO_COLOR") == ""
+	color := tty && !e.noColor && e.getenv("NO_COLOR") == ""
 	if width <= 0 || width > 100 {
 		width = 100
 	}
@@ -38,7 +44,7 @@ type jsonValidation struct {
 type jsonDiagnostic struct {
 	Severity string       `json:"severity"`
 	Summary  string       `json:"summary"`
-	Detail   string       `json:"detail,omitempty"`
+	Detail   string       `json:"detail"`
 	Range    *jsonRange   `json:"range,omitempty"`
 	Snippet  *jsonSnippet `json:"snippet,omitempty"`
 }
@@ -61,6 +67,9 @@ type jsonSnippet struct {
 	StartLine            int     `json:"start_line"`
 	HighlightStartOffset int     `json:"highlight_start_offset"`
 	HighlightEndOffset   int     `json:"highlight_end_offset"`
+	// Values is always empty: entente's expressions have no variables. It is
+	// there because terraform validate -json has it.
+	Values []any `json:"values"`
 }
 
 func newJSONValidation(files map[string]*hcl.File, diags hcl.Diagnostics) jsonValidation {
@@ -116,6 +125,7 @@ func snippet(f *hcl.File, subject hcl.Range, context *hcl.Range) *jsonSnippet {
 		StartLine:            start,
 		HighlightStartOffset: subject.Start.Byte - startByte,
 		HighlightEndOffset:   subject.End.Byte - startByte,
+		Values:               []any{},
 	}
 	if nav, ok := f.Nav.(interface{ ContextString(int) string }); ok {
 		if c := nav.ContextString(subject.Start.Byte); c != "" {

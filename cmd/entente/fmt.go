@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/rogpeppe/go-internal/diff"
@@ -27,7 +28,9 @@ finds files to rewrite, 2 on a syntax error. PATHS default to ".".`,
 	flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) int {
 		check := fs.Bool("check", false, "change nothing; list the files that are not formatted and exit 1 if any")
 		showDiff := fs.Bool("diff", false, "print the changes as a unified diff")
+		noColor := noColorFlag(fs)
 		return func(ctx context.Context, e *env, paths []string) int {
+			e.noColor = *noColor
 			return format(e, paths, *check, *showDiff)
 		}
 	},
@@ -74,6 +77,16 @@ func format(e *env, paths []string, check, showDiff bool) int {
 	names, ldiags := agreements.Files(paths...)
 	diags = append(diags, ldiags...)
 	for _, name := range names {
+		// As terraform fmt does, only files of the language are rewritten,
+		// even when named one by one.
+		if filepath.Ext(name) != ".hcl" {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Not an agreement file",
+				Detail:   fmt.Sprintf("%s does not end in .hcl; entente fmt only rewrites agreement files.", name),
+			})
+			continue
+		}
 		src, err := os.ReadFile(name)
 		if err != nil {
 			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot read file", Detail: err.Error()})

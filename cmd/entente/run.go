@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/agext/levenshtein"
 	"golang.org/x/term"
 )
 
@@ -19,6 +20,7 @@ type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
+	noColor        bool
 }
 
 // command is one subcommand of entente.
@@ -167,13 +169,15 @@ func commandUsage(w io.Writer, c *command, fs *flag.FlagSet) {
 	}
 }
 
+// closest returns the command whose name is nearest to a mistyped one.
 func closest(name string) string {
+	best, bestDist := "", 3
 	for _, c := range commands {
-		if strings.HasPrefix(c.name, name) || strings.HasPrefix(name, c.name) {
-			return c.name
+		if d := levenshtein.Distance(name, c.name, nil); d < bestDist {
+			best, bestDist = c.name, d
 		}
 	}
-	return ""
+	return best
 }
 
 func capitalizeFirst(s string) string {

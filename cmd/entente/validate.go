@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 
+	"github.com/hashicorp/hcl/v2"
+
 	"github.com/entente-dev/entente/agreements"
 )
 
@@ -19,7 +21,9 @@ Exit status: 0 when valid (warnings are printed), 2 when invalid.
 PATHS are .hcl files or directories, walked recursively (default ".").`,
 	flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) int {
 		format := fs.String("format", "text", "output `format`: text (diagnostics on stderr) or json (on stdout)")
+		noColor := noColorFlag(fs)
 		return func(ctx context.Context, e *env, paths []string) int {
+			e.noColor = *noColor
 			if *format != "text" && *format != "json" {
 				fmt.Fprintf(e.stderr, "entente validate: unknown --format %q; use text or json\n", *format)
 				return exitInvalid
@@ -44,7 +48,7 @@ func validate(e *env, format string, paths []string) int {
 	}
 	if diags.HasErrors() {
 		if format == "text" {
-			fmt.Fprintf(e.stderr, "%s found in %s.\n", plural(countErrors(diags), "error"), plural(len(set.Files), "file"))
+			fmt.Fprintf(e.stderr, "%s.\n", errorSummary(diags))
 		}
 		return exitInvalid
 	}
@@ -54,4 +58,20 @@ func validate(e *env, format string, paths []string) int {
 	return exitOK
 }
 
-func countErrors(diags interface{ Errs() []error }) int { return len(diags.Errs()) }
+// errorSummary counts the errors and the files they are in.
+func errorSummary(diags hcl.Diagnostics) string {
+	n, files := 0, map[string]bool{}
+	for _, d := range diags {
+		if d.Severity != hcl.DiagError {
+			continue
+		}
+		n++
+		if d.Subject != nil {
+			files[d.Subject.Filename] = true
+		}
+	}
+	if len(files) == 0 {
+		return plural(n, "error")
+	}
+	return fmt.Sprintf("%s in %s", plural(n, "error"), plural(len(files), "file"))
+}
