@@ -52,4 +52,3 @@ func (d *decoder) reporting(block *hcl.Block) *Reporting {
 	}
 	return r
 }
-
