@@ -57,8 +57,10 @@ func (d *decoder) indicator(block *hcl.Block, src []byte) *Indicator {
 			Detail:   "An indicator is either a ratio of events (a ratio block) or a value (the value argument), not both. Remove one of them.",
 			Subject:  value.Range.Ptr(),
 		})
-	case ratio == nil && !hasValue && !d.isMisspelt(block.DefRange, "ratio", "value"):
-		d.blockError(block, "Missing ratio or value", "An indicator needs either a ratio block (good or bad events against total events) or a value query.")
+	case ratio == nil && !hasValue:
+		if !d.isMisspelt(block.DefRange, "ratio", "value") {
+			d.blockError(block, "Missing ratio or value", "An indicator needs either a ratio block (good or bad events against total events) or a value query.")
+		}
 	case ratio != nil:
 		ind.Kind = RatioIndicator
 		ind.Ratio = d.ratio(ratio, src)
