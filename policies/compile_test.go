@@ -1,0 +1,135 @@
+package policies
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/entente-dev/entente/agreements"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata")
+
+const goldenDir = "testdata/compiled"
+
+func loadExamples(t testing.TB) *agreements.Set {
+	t.Helper()
+	set, diags := agreements.Load("../examples/agreements")
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	return set
+}
+
+func compileExamples(t testing.TB) *Tree {
+	t.Helper()
+	tree, err := Compile(loadExamples(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tree
+}
+
+func TestTheExamplesCompileToTheGoldenTree(t *testing.T) {
+	tree := compileExamples(t)
+	if *update {
+		os.RemoveAll(goldenDir)
+		for _, f := range tree.Files {
+			p := filepath.Join(goldenDir, filepath.FromSlash(f.Path))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var golden []string
+	filepath.WalkDir(goldenDir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(goldenDir, p)
+			golden = append(golden, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	if len(golden) != len(tree.Files) {
+		t.Errorf("the golden tree has %d files, the compiler wrote %d; run go test -update", len(golden), len(tree.Files))
+	}
+	for _, f := range tree.Files {
+		want, err := os.ReadFile(filepath.Join(goldenDir, filepath.FromSlash(f.Path)))
+		if err != nil {
+			t.Errorf("%s: %v; run go test -update", f.Path, err)
+			continue
+		}
+		if !bytes.Equal(want, f.Data) {
+			t.Errorf("%s differs from the golden file; run go test -update and review the diff", f.Path)
+		}
+	}
+}
+
+func TestCompilingTwiceGivesIdenticalFiles(t *testing.T) {
+	a, b := compileExamples(t), compileExamples(t)
+	if len(a.Files) != len(b.Files) {
+		t.Fatalf("%d files, then %d", len(a.Files), len(b.Files))
+	}
+	for i := range a.Files {
+		if a.Files[i].Path != b.Files[i].Path || !bytes.Equal(a.Files[i].Data, b.Files[i].Data) {
+			t.Errorf("%s differs between two compilations", a.Files[i].Path)
+		}
+	}
+}
+
+func TestTheGeneratedAndLibraryTestsPass(t *testing.T) {
+	tree := compileExamples(t)
+	modules, err := tree.Modules(true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := tree.Data()
+	if err != nil {
+		t.Fatal(err)
+	}
+	results, err := RunTests(context.Background(), modules, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	perPackage := map[string]int{}
+	for _, r := range results {
+		if !r.Pass() {
+			t.Errorf("%s.%s: %v", r.Package, r.Name, r.Error)
+		}
+		perPackage[r.Package]++
+	}
+	for _, name := range tree.Agreements {
+		pkg := "data.entente.agreements[" + ast.StringTerm(name).String() + "]"
+		// Each SLO has at least a pass, a fail and a no-data case.
+		if n := perPackage[pkg]; n < 3 {
+			t.Errorf("%s has %d generated tests", pkg, n)
+		}
+	}
+	if perPackage["data.entente.lib_test"] < 20 {
+		t.Errorf("the library has %d tests", perPackage["data.entente.lib_test"])
+	}
+}
+
+func TestThePolicyHasOneRulePerObjectiveNamedAfterIt(t *testing.T) {
+	tree := compileExamples(t)
+	src := string(tree.File("entente/agreements/payments-hosting/policy.rego").Data)
+	for _, want := range []string{
+		"package entente.agreements[\"payments-hosting\"]",
+		"# Monthly availability.",
+		"slos[\"availability\"] := lib.slo(",
+		"\"objective\": 99.9,",
+		"credits[\"availability\"] := lib.credit(",
+	} {
+		if !strings.Contains(src, want) {
+			t.Errorf("policy.rego does not contain %q", want)
+		}
+	}
+}

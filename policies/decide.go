@@ -1,0 +1,81 @@
+package policies
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage/inmem"
+)
+
+// Decider holds the policies of a set of agreements compiled once, with a
+// query prepared per agreement. It is safe for concurrent use.
+type Decider struct {
+	queries map[string]rego.PreparedEvalQuery
+	names   []string
+}
+
+// NewDecider compiles the modules (with the library) and prepares the
+// verdict query of each agreement named.
+func NewDecider(ctx context.Context, modules map[string]*ast.Module, data map[string]any, names []string) (*Decider, error) {
+	compiler := ast.NewCompiler().WithStrict(true)
+	if compiler.Compile(modules); compiler.Failed() {
+		return nil, fmt.Errorf("compile policies: %w", compiler.Errors)
+	}
+	store := inmem.NewFromObject(data)
+	d := &Decider{queries: make(map[string]rego.PreparedEvalQuery, len(names)), names: names}
+	for _, name := range names {
+		pq, err := rego.New(
+			rego.Query(Query(name)),
+			rego.Compiler(compiler),
+			rego.Store(store),
+		).PrepareForEval(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("prepare the verdict of %s: %w", name, err)
+		}
+		d.queries[name] = pq
+	}
+	return d, nil
+}
+
+// Prepare returns a Decider for a compiled tree.
+func (t *Tree) Prepare(ctx context.Context) (*Decider, error) {
+	modules, err := t.Modules(false)
+	if err != nil {
+		return nil, err
+	}
+	data, err := t.Data()
+	if err != nil {
+		return nil, err
+	}
+	return NewDecider(ctx, modules, data, t.Agreements)
+}
+
+// Agreements returns the names of the agreements the Decider decides.
+func (d *Decider) Agreements() []string { return d.names }
+
+// ErrUnknownAgreement is returned for an agreement the Decider does not hold.
+var ErrUnknownAgreement = fmt.Errorf("unknown agreement")
+
+// Verdict evaluates an agreement's policy on an input document (see the
+// library for its shape) and returns the verdict as JSON-like values.
+func (d *Decider) Verdict(ctx context.Context, name string, input ast.Value) (map[string]any, error) {
+	pq, ok := d.queries[name]
+	if !ok {
+		return nil, fmt.Errorf("%w %q", ErrUnknownAgreement, name)
+	}
+	rs, err := pq.Eval(ctx, rego.EvalParsedInput(input))
+	if err != nil {
+		return nil, fmt.Errorf("evaluate %s: %w", name, err)
+	}
+	if len(rs) != 1 || len(rs[0].Expressions) != 1 {
+		return nil, fmt.Errorf("evaluate %s: the policy gave no verdict for this input", name)
+	}
+	v, ok := rs[0].Expressions[0].Value.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("evaluate %s: the verdict is a %T, not an object", name, rs[0].Expressions[0].Value)
+	}
+	return v, nil
+}
+

@@ -1,0 +1,245 @@
+package entente.lib_test
+
+import data.entente.lib
+
+ratio := {
+	"name": "availability", "indicator": "availability", "kind": "ratio",
+	"objective": 99.9, "warning": 99.95, "min": null, "max": null,
+	"min_events": 100, "no_data": "inconclusive", "unit": "",
+}
+
+latency := {
+	"name": "latency", "indicator": "latency_p99", "kind": "value",
+	"objective": null, "warning": 0.25, "min": null, "max": 0.3,
+	"min_events": 0, "no_data": "inconclusive", "unit": "s",
+}
+
+uptime := {
+	"name": "uptime", "indicator": "probe_up", "kind": "timeslice",
+	"objective": 99.5, "warning": null, "min": null, "max": null,
+	"min_events": 1, "no_data": "fail", "unit": "",
+}
+
+slo_with(def, m) := lib.slo(def, {"measurements": {"slos": {def.name: m}}})
+
+test_ratio_meets_its_objective_exactly if {
+	r := slo_with(object.union(ratio, {"warning": null}), {"good": 999, "total": 1000})
+	r.status == "pass"
+	r.measured == 99.9
+	r.burn_rate == 1
+}
+
+test_ratio_above_the_warning_passes if {
+	r := slo_with(ratio, {"good": 9996, "total": 10000})
+	r.status == "pass"
+	r.message == "availability 99.96% meets the objective 99.9%"
+}
+
+test_ratio_between_objective_and_warning_warns if {
+	r := slo_with(ratio, {"good": 9993, "total": 10000})
+	r.status == "warn"
+	r.message == "availability 99.93% is below the warning threshold 99.95% (the bound is 99.9%)"
+}
+
+test_ratio_below_the_objective_fails_with_budget_overspent if {
+	r := slo_with(ratio, {"good": 9941000, "total": 10000000, "elapsed": 1})
+	r.status == "fail"
+	r.measured == 99.41
+	r.burn_rate == 5.9
+	r.budget_consumed == 5.9
+	r.budget_remaining == -4.9
+	r.message == "availability 99.41% is below the objective 99.9%"
+}
+
+test_budget_is_consumed_in_proportion_to_the_period_elapsed if {
+	r := slo_with(ratio, {"good": 9980, "total": 10000, "elapsed": 0.5})
+	r.burn_rate == 2
+	r.budget_consumed == 1
+	r.budget_remaining == 0
+}
+
+test_fewer_events_than_min_events_is_no_data if {
+	r := slo_with(ratio, {"good": 50, "total": 50})
+	r.status == "no_data"
+	r.measured == null
+	r.burn_rate == null
+	r.total == 50
+	r.message == "availability has no data: 50 events, fewer than the 100 required"
+}
+
+test_no_data_can_be_counted_as_fail if {
+	r := slo_with(object.union(ratio, {"no_data": "fail"}), {"good": 0, "total": 0})
+	r.status == "fail"
+	r.measured == null
+}
+
+test_a_failed_measurement_is_an_error_never_a_pass if {
+	r := slo_with(object.union(ratio, {"no_data": "pass"}), {"error": "prometheus: timeout"})
+	r.status == "error"
+	r.message == "availability could not be measured: prometheus: timeout"
+}
+
+test_a_missing_measurement_is_an_error if {
+	r := lib.slo(ratio, {})
+	r.status == "error"
+}
+
+test_counts_out_of_order_are_an_error if {
+	slo_with(ratio, {"good": 11, "total": 10}).status == "error"
+	slo_with(ratio, {"good": "11", "total": 10}).status == "error"
+	slo_with(ratio, "99.9").status == "error"
+}
+
+test_value_under_the_warning_passes if {
+	r := slo_with(latency, {"value": 0.2})
+	r.status == "pass"
+	r.burn_rate == null
+	r.message == "latency 0.2 s is within the maximum 0.3 s"
+}
+
+test_value_between_warning_and_max_warns if {
+	slo_with(latency, {"value": 0.27}).status == "warn"
+}
+
+test_value_above_max_fails if {
+	r := slo_with(latency, {"value": 0.31})
+	r.status == "fail"
+	r.message == "latency 0.31 s is above the maximum 0.3 s"
+}
+
+test_value_at_max_passes_the_bound if {
+	slo_with(object.union(latency, {"warning": null}), {"value": 0.3}).status == "pass"
+}
+
+test_value_min_bound if {
+	def := object.union(latency, {"max": null, "min": 0.99, "warning": 0.995, "unit": ""})
+	slo_with(def, {"value": 0.98}).status == "fail"
+	slo_with(def, {"value": 0.993}).status == "warn"
+	slo_with(def, {"value": 1}).status == "pass"
+}
+
+test_value_without_data if {
+	slo_with(latency, {"value": null}).status == "no_data"
+	slo_with(latency, {"value": "fast"}).status == "error"
+}
+
+test_timeslices_count_good_slices if {
+	slo_with(uptime, {"good": 8600, "total": 8640}).status == "pass"
+	slo_with(uptime, {"good": 8500, "total": 8640}).status == "fail"
+	r := slo_with(uptime, {"good": 0, "total": 0})
+	r.status == "fail"
+	r.message == "uptime has no data: no slice was counted (counted as fail, as no_data says)"
+}
+
+access := {"name": "staging-access", "party": "customer", "kind": "fact", "fact": "staging_access_granted", "due_ns": time.parse_rfc3339_ns("2026-03-01T00:00:00Z"), "due": "2026-03-01", "min": null, "max": null}
+
+duty(def, at, facts) := lib.responsibility(def, {"at": at, "facts": facts})
+
+test_a_fact_that_holds_is_met if {
+	duty(access, "2026-04-01T00:00:00Z", {"staging_access_granted": true}).status == "met"
+}
+
+test_a_fact_before_its_due_date_is_pending if {
+	duty(access, "2026-02-01T00:00:00Z", {"staging_access_granted": false}).status == "pending"
+	duty(access, "2026-02-01T00:00:00Z", {}).status == "pending"
+}
+
+test_a_fact_after_its_due_date if {
+	duty(access, "2026-03-02T00:00:00Z", {"staging_access_granted": false}).status == "breached"
+	duty(access, "2026-03-02T00:00:00Z", {}).status == "unknown"
+	duty(object.union(access, {"due_ns": null, "due": null}), "2026-01-01T00:00:00Z", {"staging_access_granted": false}).status == "breached"
+}
+
+ack := {"name": "p1-acknowledgement", "party": "provider", "kind": "indicator", "max": 15, "min": null, "due": null, "due_ns": null}
+
+test_a_measured_responsibility if {
+	lib.responsibility(ack, {"measurements": {"responsibilities": {"p1-acknowledgement": {"value": 12}}}}).status == "met"
+	r := lib.responsibility(ack, {"measurements": {"responsibilities": {"p1-acknowledgement": {"value": 22}}}})
+	r.status == "breached"
+	r.measured == 22
+	lib.responsibility(ack, {"measurements": {"responsibilities": {"p1-acknowledgement": {"value": null}}}}).status == "unknown"
+	lib.responsibility(ack, {"measurements": {"responsibilities": {"p1-acknowledgement": {"error": "timeout"}}}}).status == "unknown"
+}
+
+fee := {"monthly": 12000, "currency": "EUR", "credit_cap_percent": 50}
+
+credit_def := {"name": "availability", "slo": "availability", "calendar": true, "tiers": [{"below": 99.9, "above": null, "percent": 10}, {"below": 99, "above": null, "percent": 25}]}
+
+test_the_highest_tier_that_applies_is_owed if {
+	c := lib.credit(credit_def, {"measured": 98.5}, fee, {})
+	c.status == "owed"
+	c.percent == 25
+	c.amount == 3000
+	c.final == true
+	lib.credit(credit_def, {"measured": 99.5}, fee, {}).percent == 10
+}
+
+test_no_tier_applies if {
+	c := lib.credit(credit_def, {"measured": 99.95}, fee, {})
+	c.status == "none"
+	c.percent == 0
+	c.amount == 0
+}
+
+test_no_data_leaves_the_credit_unknown if {
+	c := lib.credit(credit_def, {"measured": null}, fee, {})
+	c.status == "unknown"
+	c.amount == null
+}
+
+test_a_running_calendar_period_is_not_final if {
+	inp := {"measurements": {"slos": {"availability": {"elapsed": 0.4}}}}
+	lib.credit(credit_def, {"measured": 98}, fee, inp).final == false
+}
+
+test_credits_above_the_cap_are_capped if {
+	t := lib.credit_total([{"status": "owed", "percent": 40}, {"status": "owed", "percent": 25}, {"status": "unknown", "percent": null}], fee)
+	t.percent == 50
+	t.amount == 6000
+	t.capped == true
+	u := lib.credit_total([{"status": "owed", "percent": 10}], fee)
+	u.capped == false
+	u.amount == 1200
+}
+
+review_def := {"due_ns": time.parse_rfc3339_ns("2027-01-15T00:00:00Z"), "due": "2027-01-15", "notice_ns": ((30 * 24) * 3600) * 1000000000, "owner": "customer"}
+
+test_review_status if {
+	lib.review(review_def, {"at": "2026-11-01T00:00:00Z"}).status == "current"
+	lib.review(review_def, {"at": "2027-01-01T00:00:00Z"}).status == "due_soon"
+	lib.review(review_def, {"at": "2027-01-16T00:00:00Z"}).status == "overdue"
+}
+
+agreement := {
+	"name": "payments-hosting", "title": "Payments", "version": "2.1.0",
+	"effective_ns": time.parse_rfc3339_ns("2026-01-01T00:00:00Z"), "expires_ns": time.parse_rfc3339_ns("2028-01-01T00:00:00Z"),
+	"slos": ["availability", "latency"], "responsibilities": ["ack"], "credits": [], "fee": null,
+}
+
+status_of(slos, duties, review_status, at) := lib.verdict(
+	agreement,
+	{"availability": {"status": slos[0]}, "latency": {"status": slos[1]}},
+	{"ack": {"status": duties[0]}},
+	{},
+	{"status": review_status},
+	{"at": at},
+).status
+
+test_agreement_status_takes_the_first_that_holds if {
+	status_of(["fail", "error"], ["unknown"], "overdue", "2026-06-01T00:00:00Z") == "breached"
+	status_of(["pass", "pass"], ["breached"], "current", "2026-06-01T00:00:00Z") == "breached"
+	status_of(["warn", "no_data"], ["met"], "overdue", "2026-06-01T00:00:00Z") == "inconclusive"
+	status_of(["pass", "pass"], ["unknown"], "current", "2026-06-01T00:00:00Z") == "inconclusive"
+	status_of(["warn", "pass"], ["met"], "current", "2026-06-01T00:00:00Z") == "at_risk"
+	status_of(["pass", "pass"], ["pending"], "overdue", "2026-06-01T00:00:00Z") == "at_risk"
+	status_of(["pass", "pass"], ["met"], "due_soon", "2026-06-01T00:00:00Z") == "compliant"
+}
+
+test_an_agreement_outside_its_term_is_inactive_and_measures_nothing if {
+	v := lib.verdict(agreement, {}, {}, {}, null, {"at": "2025-12-31T23:59:59Z"})
+	v.status == "inactive"
+	v.inactive == "not_yet_effective"
+	v.slos == []
+	w := lib.verdict(agreement, {}, {}, {}, null, {"at": "2028-01-01T00:00:00Z"})
+	w.inactive == "expired"
+}

@@ -1,0 +1,206 @@
+package policies
+
+import (
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/entente-dev/entente/agreements"
+)
+
+// Plan is the data document of an agreement: everything an evaluator needs
+// to measure it with nothing but the bundle. It is stored at
+// data.entente.agreements["NAME"].plan.
+type Plan struct {
+	Agreement string  `json:"agreement"`
+	Title     string  `json:"title"`
+	Version   string  `json:"version"`
+	TimeZone  string  `json:"time_zone"`
+	Effective string  `json:"effective"`
+	Expires   *string `json:"expires"`
+	// Source is where the agreement is written, for annotations that point
+	// at its lines.
+	Source Source `json:"source"`
+
+	Parties          []PlanParty             `json:"parties"`
+	Services         []PlanService           `json:"services"`
+	Indicators       map[string]PlanIndicator `json:"indicators"`
+	SLOs             []PlanSLO               `json:"slos"`
+	Responsibilities []PlanResponsibility    `json:"responsibilities"`
+	Exclusions       []PlanExclusion         `json:"exclusions"`
+	Reporting        *agreements.Reporting   `json:"reporting"`
+}
+
+// Source is a place in an agreement file.
+type Source struct {
+	File string `json:"file"`
+	Line int    `json:"line"`
+}
+
+// PlanParty is a party of the agreement.
+type PlanParty struct {
+	Name      string `json:"name"`
+	LegalName string `json:"legal_name"`
+	Contact   string `json:"contact,omitempty"`
+}
+
+// PlanService is a service and its scope.
+type PlanService struct {
+	Name        string   `json:"name"`
+	Description string   `json:"description,omitempty"`
+	Includes    []string `json:"includes"`
+	Excludes    []string `json:"excludes"`
+}
+
+// PlanIndicator holds the queries of an indicator; ${window} stands for the
+// range measured.
+type PlanIndicator struct {
+	Kind  string `json:"kind"`
+	Good  string `json:"good,omitempty"`
+	Bad   string `json:"bad,omitempty"`
+	Total string `json:"total,omitempty"`
+	Value string `json:"value,omitempty"`
+	Unit  string `json:"unit,omitempty"`
+}
+
+// PlanSLO says how an SLO is measured. Exactly one of WindowSeconds and
+// Calendar is set.
+type PlanSLO struct {
+	Name          string  `json:"name"`
+	Indicator     string  `json:"indicator"`
+	Kind          string  `json:"kind"`
+	WindowSeconds *int64  `json:"window_seconds"`
+	Calendar      *string `json:"calendar"`
+	SliceSeconds  *int64  `json:"slice_seconds"`
+	Missing       *string `json:"missing"`
+	Source        Source  `json:"source"`
+}
+
+// PlanResponsibility says how a responsibility is measured: an indicator
+// over a window, or a fact.
+type PlanResponsibility struct {
+	Name          string  `json:"name"`
+	Party         string  `json:"party"`
+	Indicator     *string `json:"indicator"`
+	WindowSeconds *int64  `json:"window_seconds"`
+	Calendar      *string `json:"calendar"`
+	Fact          *string `json:"fact"`
+	Source        Source  `json:"source"`
+}
+
+// PlanExclusion is time left out of the windows of the SLOs it lists.
+type PlanExclusion struct {
+	Name            string   `json:"name"`
+	Cron            *string  `json:"cron"`
+	DurationSeconds *int64   `json:"duration_seconds"`
+	From            *string  `json:"from"`
+	To              *string  `json:"to"`
+	SLOs            []string `json:"slos"`
+}
+
+func plan(a *agreements.Agreement) Plan {
+	p := Plan{
+		Agreement:        a.Name,
+		Title:            a.Title,
+		Version:          a.Version,
+		TimeZone:         a.TimeZone,
+		Effective:        a.Effective.Format(time.RFC3339),
+		Expires:          optionalTime(a.Expires),
+		Source:           source(a.DeclRange.Filename, a.DeclRange.Start.Line),
+		Parties:          []PlanParty{},
+		Services:         []PlanService{},
+		Indicators:       map[string]PlanIndicator{},
+		SLOs:             []PlanSLO{},
+		Responsibilities: []PlanResponsibility{},
+		Exclusions:       []PlanExclusion{},
+		Reporting:        a.Reporting,
+	}
+	for _, party := range a.Parties {
+		p.Parties = append(p.Parties, PlanParty{Name: party.Name, LegalName: party.LegalName, Contact: party.Contact})
+	}
+	for _, s := range a.Services {
+		p.Services = append(p.Services, PlanService{Name: s.Name, Description: s.Description, Includes: s.Includes, Excludes: s.Excludes})
+	}
+	for _, ind := range a.Indicators {
+		pi := PlanIndicator{Kind: string(ind.Kind), Value: string(ind.Value), Unit: ind.Unit}
+		if ind.Ratio != nil {
+			pi.Good, pi.Bad, pi.Total = string(ind.Ratio.Good), string(ind.Ratio.Bad), string(ind.Ratio.Total)
+		}
+		p.Indicators[ind.Name] = pi
+	}
+	var measured []string // ratio and timeslice SLOs, which exclusions apply to
+	for _, s := range a.SLOs {
+		ps := PlanSLO{
+			Name:          s.Name,
+			Indicator:     s.Indicator,
+			Kind:          string(s.Kind),
+			WindowSeconds: seconds(time.Duration(s.Window)),
+			Calendar:      optionalString(string(s.Calendar)),
+			Source:        source(s.DeclRange.Filename, s.DeclRange.Start.Line),
+		}
+		if t := s.Timeslices; t != nil {
+			ps.SliceSeconds = seconds(time.Duration(t.Slice))
+			ps.Missing = optionalString(string(t.Missing))
+		}
+		p.SLOs = append(p.SLOs, ps)
+		if s.Kind != agreements.ValueSLO {
+			measured = append(measured, s.Name)
+		}
+	}
+	for _, r := range a.Responsibilities {
+		p.Responsibilities = append(p.Responsibilities, PlanResponsibility{
+			Name:          r.Name,
+			Party:         r.Party,
+			Indicator:     optionalString(r.Indicator),
+			WindowSeconds: seconds(time.Duration(r.Window)),
+			Calendar:      optionalString(string(r.Calendar)),
+			Fact:          optionalString(r.Fact),
+			Source:        source(r.DeclRange.Filename, r.DeclRange.Start.Line),
+		})
+	}
+	for _, e := range a.Exclusions {
+		slos := slices.Clone(e.SLOs)
+		if len(slos) == 0 {
+			slos = slices.Clone(measured)
+		}
+		if slos == nil {
+			slos = []string{}
+		}
+		p.Exclusions = append(p.Exclusions, PlanExclusion{
+			Name:            e.Name,
+			Cron:            optionalString(e.Cron),
+			DurationSeconds: seconds(time.Duration(e.Duration)),
+			From:            optionalTime(e.From),
+			To:              optionalTime(e.To),
+			SLOs:            slos,
+		})
+	}
+	return p
+}
+
+func source(file string, line int) Source {
+	return Source{File: filepath.ToSlash(file), Line: line}
+}
+
+func seconds(d time.Duration) *int64 {
+	if d == 0 {
+		return nil
+	}
+	s := int64(d / time.Second)
+	return &s
+}
+
+func optionalString(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func optionalTime(t *time.Time) *string {
+	if t == nil {
+		return nil
+	}
+	s := t.Format(time.RFC3339)
+	return &s
+}

@@ -1,0 +1,415 @@
+# The rules every agreement shares. The policy of each agreement (package
+# entente.agreements["NAME"]) states its own objectives, bounds, tiers and
+# dates, and calls these functions with them and the input document:
+#
+#   {
+#     "at": "2026-11-01T00:00:00Z",
+#     "measurements": {
+#       "slos": {"availability": {"good": 9941, "total": 10000, "elapsed": 1}},
+#       "responsibilities": {"p1-acknowledgement": {"value": 12}}
+#     },
+#     "facts": {"staging_access_granted": true}
+#   }
+#
+# "at" is the evaluation time (now when absent). A ratio or timeslice SLO is
+# measured as good and total counts, a value SLO or responsibility as a value
+# (null when there is no data). A measurement that failed is {"error": "why"}.
+# "elapsed" is the share of a calendar period that has passed (default 1).
+package entente.lib
+
+# now_ns is the evaluation time, in nanoseconds since the epoch.
+now_ns(inp) := time.parse_rfc3339_ns(inp.at) if {
+	is_string(inp.at)
+} else := time.now_ns()
+
+# measurement returns what the input says of a block, or null.
+measurement(inp, kind, name) := object.get(inp, ["measurements", kind, name], null)
+
+#
+# SLOs
+#
+
+# slo returns the verdict of one SLO, given its definition in the policy.
+slo(def, inp) := {
+	"name": def.name,
+	"indicator": def.indicator,
+	"status": status,
+	"measured": obs.measured,
+	"objective": def.objective,
+	"warning": def.warning,
+	"min": def.min,
+	"max": def.max,
+	"good": obs.good,
+	"total": obs.total,
+	"burn_rate": _rounded(burn),
+	"budget_consumed": _rounded(consumed),
+	"budget_remaining": _rounded(_minus_from_one(consumed)),
+	"message": _slo_message(def, raw, status, obs),
+} if {
+	m := measurement(inp, "slos", def.name)
+	obs := _observe(def, m)
+	raw := _raw_status(def, obs)
+	status := _apply_no_data(def, raw)
+	burn := _burn_rate(def, obs.measured)
+	consumed := _times(burn, _elapsed(m))
+}
+
+_failed(why) := {"error": why, "good": null, "total": null, "measured": null}
+
+# _observe reads a measurement into good and total counts and the measured
+# value, or the error that kept it from being measured.
+_observe(def, m) := _failed("no measurement was given") if {
+	m == null
+} else := _failed("the measurement is not an object") if {
+	not is_object(m)
+} else := _failed(m.error) if {
+	is_string(m.error)
+} else := _observe_value(m) if {
+	def.kind == "value"
+} else := _observe_counts(def, m)
+
+_observe_value(m) := {"error": null, "good": null, "total": null, "measured": m.value} if {
+	is_number(m.value)
+} else := {"error": null, "good": null, "total": null, "measured": null} if {
+	object.get(m, "value", null) == null
+} else := _failed("the value is not a number")
+
+_observe_counts(def, m) := _failed("good and total must be numbers") if {
+	not _has_counts(m)
+} else := _failed(sprintf("good (%v) must be between 0 and total (%v)", [m.good, m.total])) if {
+	not _counts_in_order(m)
+} else := {"error": null, "good": m.good, "total": m.total, "measured": null} if {
+	m.total < def.min_events
+} else := {"error": null, "good": m.good, "total": m.total, "measured": (100 * m.good) / m.total}
+
+_has_counts(m) if {
+	is_number(m.good)
+	is_number(m.total)
+}
+
+_counts_in_order(m) if {
+	m.good >= 0
+	m.good <= m.total
+}
+
+# _raw_status is the status before the no_data policy applies.
+_raw_status(def, obs) := "error" if {
+	obs.error != null
+} else := "no_data" if {
+	obs.measured == null
+} else := "fail" if {
+	_fails(def, obs.measured)
+} else := "warn" if {
+	_warns(def, obs.measured)
+} else := "pass"
+
+_fails(def, v) if {
+	def.kind != "value"
+	v < def.objective
+}
+
+_fails(def, v) if {
+	def.max != null
+	v > def.max
+}
+
+_fails(def, v) if {
+	def.min != null
+	v < def.min
+}
+
+_warns(def, v) if {
+	def.warning != null
+	def.kind != "value"
+	v < def.warning
+}
+
+_warns(def, v) if {
+	def.warning != null
+	def.max != null
+	v > def.warning
+}
+
+_warns(def, v) if {
+	def.warning != null
+	def.min != null
+	v < def.warning
+}
+
+# _apply_no_data reports no data as the SLO's no_data policy says.
+_apply_no_data(def, raw) := def.no_data if {
+	raw == "no_data"
+	def.no_data != "inconclusive"
+} else := raw
+
+# _burn_rate is how fast the error budget burns: 1 spends it exactly over
+# the window. Value SLOs have no budget.
+_burn_rate(def, v) := (100 - v) / (100 - def.objective) if {
+	def.kind != "value"
+	is_number(v)
+} else := null
+
+_elapsed(m) := m.elapsed if {
+	is_number(m.elapsed)
+} else := 1
+
+_times(x, y) := x * y if is_number(x)
+
+else := null
+
+_minus_from_one(x) := 1 - x if is_number(x)
+
+else := null
+
+_slo_message(def, "error", _, obs) := sprintf("%s could not be measured: %s", [def.name, obs.error])
+
+_slo_message(def, "no_data", status, obs) := concat("", [sprintf("%s has no data", [def.name]), _events(def, obs), _counted_as(status)])
+
+_slo_message(def, raw, _, obs) := sprintf("%s %s %s %s", [def.name, _show(def, obs.measured), _verb(def, raw), _bound(def, raw)]) if {
+	not raw in {"error", "no_data"}
+}
+
+_events(def, obs) := sprintf(": %v events, fewer than the %v required", [obs.total, def.min_events]) if {
+	def.kind == "ratio"
+	obs.total != null
+} else := ": no slice was counted" if {
+	def.kind == "timeslice"
+} else := ""
+
+_counted_as("no_data") := ""
+
+_counted_as(status) := sprintf(" (counted as %s, as no_data says)", [status]) if status != "no_data"
+
+_show(def, v) := sprintf("%v%%", [round_figure(v)]) if {
+	def.kind != "value"
+} else := sprintf("%v %s", [round_figure(v), def.unit]) if {
+	def.unit != ""
+} else := sprintf("%v", [round_figure(v)])
+
+_verb(def, "fail") := "is below" if def.kind != "value"
+
+_verb(def, "fail") := "is above" if def.max != null
+
+_verb(def, "fail") := "is below" if def.min != null
+
+_verb(def, "warn") := "is below the warning threshold" if {
+	def.max == null
+} else := "is above the warning threshold"
+
+_verb(def, "pass") := "meets" if def.kind != "value"
+
+_verb(def, "pass") := "is within" if def.kind == "value"
+
+_bound(def, "warn") := sprintf("%s (the bound is %s)", [_show(def, def.warning), _show(def, _limit(def))])
+
+_bound(def, raw) := sprintf("the %s %s", [_limit_name(def), _show(def, _limit(def))]) if raw != "warn"
+
+_limit(def) := def.objective if def.kind != "value"
+
+_limit(def) := def.max if def.max != null
+
+_limit(def) := def.min if def.min != null
+
+_limit_name(def) := "objective" if def.kind != "value"
+
+_limit_name(def) := "maximum" if def.max != null
+
+_limit_name(def) := "minimum" if def.min != null
+
+_rounded(x) := round_figure(x) if is_number(x)
+
+else := null
+
+# round_figure keeps nine decimals: enough for any SLA, and free of the
+# noise of binary fractions (99.41, not 99.41000000000001).
+round_figure(x) := round(x * 1000000000) / 1000000000
+
+#
+# Responsibilities
+#
+
+# responsibility returns the status of what a party must do.
+responsibility(def, inp) := {
+	"name": def.name,
+	"party": def.party,
+	"status": status,
+	"measured": measured,
+	"due": def.due,
+} if {
+	def.kind == "indicator"
+	m := measurement(inp, "responsibilities", def.name)
+	obs := _observe({"kind": "value"}, m)
+	measured := obs.measured
+	status := _measured_duty(def, obs)
+}
+
+responsibility(def, inp) := {
+	"name": def.name,
+	"party": def.party,
+	"status": _fact_duty(def, object.get(inp, ["facts", def.fact], null), now_ns(inp)),
+	"measured": null,
+	"due": def.due,
+} if {
+	def.kind == "fact"
+}
+
+_measured_duty(def, obs) := "unknown" if {
+	obs.measured == null
+} else := "breached" if {
+	_fails(object.union(def, {"kind": "value"}), obs.measured)
+} else := "met"
+
+_fact_duty(_, true, _) := "met"
+
+_fact_duty(def, fact, now) := "pending" if {
+	fact != true
+	def.due_ns != null
+	now < def.due_ns
+} else := "breached" if {
+	fact == false
+} else := "unknown" if {
+	fact != true
+}
+
+#
+# Credits
+#
+
+# credit returns what is owed for one SLO: the tier with the highest
+# percent among those that apply. A credit of a calendar period still
+# running is not final.
+credit(def, slo_result, fee, inp) := {
+	"name": def.name,
+	"slo": def.slo,
+	"status": "unknown",
+	"percent": null,
+	"amount": null,
+	"currency": fee.currency,
+	"final": _final(def, inp),
+} if {
+	slo_result.measured == null
+}
+
+credit(def, slo_result, fee, inp) := {
+	"name": def.name,
+	"slo": def.slo,
+	"status": _owed(percent),
+	"percent": percent,
+	"amount": round_figure((percent * fee.monthly) / 100),
+	"currency": fee.currency,
+	"final": _final(def, inp),
+} if {
+	is_number(slo_result.measured)
+	percent := max(array.concat([0], [t.percent | some t in def.tiers; _tier_applies(t, slo_result.measured)]))
+}
+
+_tier_applies(t, v) if {
+	t.below != null
+	v < t.below
+}
+
+_tier_applies(t, v) if {
+	t.above != null
+	v > t.above
+}
+
+_owed(0) := "none"
+
+_owed(p) := "owed" if p > 0
+
+_final(def, inp) := false if {
+	def.calendar
+	_elapsed(measurement(inp, "slos", def.slo)) < 1
+} else := true
+
+# credit_total adds up the credits owed, capped by the fee's cap.
+credit_total(credits, fee) := {
+	"percent": capped,
+	"amount": round_figure((capped * fee.monthly) / 100),
+	"currency": fee.currency,
+	"capped": capped < total,
+} if {
+	total := sum([c.percent | some c in credits; c.status == "owed"])
+	capped := _cap(total, fee.credit_cap_percent)
+}
+
+_cap(total, null) := total
+
+_cap(total, limit) := min([total, limit]) if limit != null
+
+#
+# Review and the agreement
+#
+
+# review returns whether the agreement's own review is due.
+review(def, inp) := {"status": _review_status(def, now_ns(inp)), "due": def.due, "owner": def.owner}
+
+_review_status(def, now) := "overdue" if {
+	now > def.due_ns
+} else := "due_soon" if {
+	now >= def.due_ns - def.notice_ns
+} else := "current"
+
+# verdict puts the results of an agreement together, in the order its
+# blocks are written, and decides its status: the first that holds of
+# inactive, breached, inconclusive, at_risk, compliant.
+verdict(agreement, slos, responsibilities, credits, review_result, inp) := {
+	"agreement": agreement.name,
+	"title": agreement.title,
+	"version": agreement.version,
+	"status": _status(inactive, slo_list, duty_list, review_result),
+	"inactive": inactive,
+	"slos": slo_list,
+	"responsibilities": duty_list,
+	"credits": credit_list,
+	"credit_total": _credit_total(agreement, credit_list, inactive),
+	"review": review_result,
+} if {
+	inactive := _inactive(agreement, now_ns(inp))
+	slo_list := _in_order(inactive, agreement.slos, slos)
+	duty_list := _in_order(inactive, agreement.responsibilities, responsibilities)
+	credit_list := _in_order(inactive, agreement.credits, credits)
+}
+
+_inactive(agreement, now) := "not_yet_effective" if {
+	now < agreement.effective_ns
+} else := "expired" if {
+	agreement.expires_ns != null
+	now >= agreement.expires_ns
+} else := null
+
+# Nothing is measured while an agreement is inactive.
+_in_order(null, names, results) := [results[n] | some n in names]
+
+_in_order(inactive, _, _) := [] if inactive != null
+
+_credit_total(agreement, credits, null) := credit_total(credits, agreement.fee) if agreement.fee != null
+
+_credit_total(agreement, _, inactive) := null if {
+	inactive != null
+} else := null if {
+	agreement.fee == null
+}
+
+_status(inactive, slos, duties, review_result) := "inactive" if {
+	inactive != null
+} else := "breached" if {
+	_any(slos, "fail")
+} else := "breached" if {
+	_any(duties, "breached")
+} else := "inconclusive" if {
+	_any(slos, "no_data")
+} else := "inconclusive" if {
+	_any(slos, "error")
+} else := "inconclusive" if {
+	_any(duties, "unknown")
+} else := "at_risk" if {
+	_any(slos, "warn")
+} else := "at_risk" if {
+	review_result.status == "overdue"
+} else := "compliant"
+
+_any(results, status) if {
+	some r in results
+	r.status == status
+}
