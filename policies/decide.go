@@ -78,4 +78,3 @@ func (d *Decider) Verdict(ctx context.Context, name string, input ast.Value) (ma
 	}
 	return v, nil
 }
-

@@ -22,13 +22,13 @@ type Plan struct {
 	// at its lines.
 	Source Source `json:"source"`
 
-	Parties          []PlanParty             `json:"parties"`
-	Services         []PlanService           `json:"services"`
+	Parties          []PlanParty              `json:"parties"`
+	Services         []PlanService            `json:"services"`
 	Indicators       map[string]PlanIndicator `json:"indicators"`
-	SLOs             []PlanSLO               `json:"slos"`
-	Responsibilities []PlanResponsibility    `json:"responsibilities"`
-	Exclusions       []PlanExclusion         `json:"exclusions"`
-	Reporting        *agreements.Reporting   `json:"reporting"`
+	SLOs             []PlanSLO                `json:"slos"`
+	Responsibilities []PlanResponsibility     `json:"responsibilities"`
+	Exclusions       []PlanExclusion          `json:"exclusions"`
+	Reporting        *agreements.Reporting    `json:"reporting"`
 }
 
 // Source is a place in an agreement file.
