@@ -21,6 +21,13 @@ type env struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	noColor        bool
+	command        string
+}
+
+// errorf prints a message about a failure to stderr, prefixed with the
+// command, as "entente fmt: ...".
+func (e *env) errorf(format string, args ...any) {
+	fmt.Fprintf(e.stderr, "entente %s: %s\n", e.command, fmt.Sprintf(format, args...))
 }
 
 // command is one subcommand of entente.
@@ -32,7 +39,11 @@ type command struct {
 	flags   func(fs *flag.FlagSet) func(ctx context.Context, e *env, args []string) int
 }
 
-var commands = []*command{validateCommand, fmtCommand, versionCommand}
+var commands = []*command{
+	validateCommand, fmtCommand, compileCommand, testCommand,
+	bundleCommand, bundleBuildCommand, bundleVerifyCommand, bundleInspectCommand,
+	versionCommand,
+}
 
 func lookup(name string) *command {
 	for _, c := range commands {
@@ -51,31 +62,41 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		usage(stderr)
 		return exitInvalid
 	}
-	name, rest := args[0], args[1:]
-	switch name {
+	switch args[0] {
 	case "-h", "-help", "--help", "help":
-		if len(rest) > 0 {
-			if c := lookup(rest[0]); c != nil {
+		if len(args) > 1 {
+			if c, rest := find(args[1:]); c != nil && len(rest) == 0 {
 				commandUsage(stdout, c, nil)
 				return exitOK
 			}
-			fmt.Fprintf(stderr, "entente: unknown command %q\n\n", rest[0])
+			fmt.Fprintf(stderr, "entente: unknown command %q\n\n", strings.Join(args[1:], " "))
 			usage(stderr)
 			return exitInvalid
 		}
 		usage(stdout)
 		return exitOK
 	case "-v", "-version", "--version":
-		name = "version"
+		args = append([]string{"version"}, args[1:]...)
 	}
-	c := lookup(name)
+	c, rest := find(args)
 	if c == nil {
 		hint := ""
-		if s := closest(name); s != "" {
+		if s := closest(args[0]); s != "" {
 			hint = fmt.Sprintf(" Did you mean %q?", s)
 		}
-		fmt.Fprintf(stderr, "entente: unknown command %q.%s\n\n", name, hint)
+		fmt.Fprintf(stderr, "entente: unknown command %q.%s\n\n", args[0], hint)
 		usage(stderr)
+		return exitInvalid
+	}
+	if c.flags == nil {
+		// A group such as "bundle": its subcommands do the work.
+		if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+			fmt.Fprintf(stderr, "entente: unknown command %q\n\n", c.name+" "+rest[0])
+		}
+		commandUsage(stderr, c, nil)
+		if len(rest) == 1 && (rest[0] == "-h" || rest[0] == "--help" || rest[0] == "-help") {
+			return exitOK
+		}
 		return exitInvalid
 	}
 
@@ -92,7 +113,22 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		commandUsage(stderr, c, fs)
 		return exitInvalid
 	}
+	e.command = c.name
 	return runCmd(ctx, e, positional)
+}
+
+// find returns the command that args start with ("bundle build" before
+// "bundle") and the arguments after its name.
+func find(args []string) (*command, []string) {
+	if len(args) >= 2 {
+		if c := lookup(args[0] + " " + args[1]); c != nil {
+			return c, args[2:]
+		}
+	}
+	if c := lookup(args[0]); c != nil {
+		return c, args[1:]
+	}
+	return nil, args
 }
 
 // parseInterspersed parses flags wherever they stand among the arguments, so
@@ -127,7 +163,9 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Commands:")
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+		if c.flags != nil {
+			fmt.Fprintf(w, "  %-16s %s\n", c.name, c.summary)
+		}
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Exit status:")
@@ -140,6 +178,15 @@ func usage(w io.Writer) {
 }
 
 func commandUsage(w io.Writer, c *command, fs *flag.FlagSet) {
+	if c.flags == nil {
+		fmt.Fprintf(w, "Usage: entente %s\n\n%s.\n\nCommands:\n", c.usage, capitalizeFirst(c.summary))
+		for _, sub := range commands {
+			if strings.HasPrefix(sub.name, c.name+" ") {
+				fmt.Fprintf(w, "  %-16s %s\n", sub.name, sub.summary)
+			}
+		}
+		return
+	}
 	if fs == nil {
 		fs = flag.NewFlagSet("entente "+c.name, flag.ContinueOnError)
 		c.flags(fs)
