@@ -226,4 +226,3 @@ func signatureHeader(token string) *signatureInfo {
 	}
 	return s
 }
-
