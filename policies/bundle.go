@@ -1,10 +1,13 @@
 package policies
 
 import (
+	"archive/tar"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -204,4 +207,30 @@ func lookup(doc map[string]any, keys ...string) any {
 		cur = m[k]
 	}
 	return cur
+}
+
+// Signature returns the first signature (a JWT) of a bundle file, without
+// verifying it, or "" when the bundle is not signed.
+func Signature(bundleFile []byte) string {
+	zr, err := gzip.NewReader(bytes.NewReader(bundleFile))
+	if err != nil {
+		return ""
+	}
+	tr := tar.NewReader(zr)
+	for {
+		h, err := tr.Next()
+		if err != nil {
+			return ""
+		}
+		if strings.TrimPrefix(h.Name, "/") != ".signatures.json" {
+			continue
+		}
+		var sigs struct {
+			Signatures []string `json:"signatures"`
+		}
+		if json.NewDecoder(tr).Decode(&sigs) != nil || len(sigs.Signatures) == 0 {
+			return ""
+		}
+		return sigs.Signatures[0]
+	}
 }

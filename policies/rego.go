@@ -1,6 +1,8 @@
 package policies
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
@@ -10,16 +12,25 @@ import (
 )
 
 // term renders a Go value (string, number, bool, nil, slice or map of
-// these) as a Rego term through OPA's AST. Every value that comes from an
-// agreement enters the generated Rego this way, so that no string from HCL
-// is ever pasted into the source as text.
+// these) as a Rego term. The value goes through OPA's AST and is written in
+// JSON, which is Rego's own syntax for scalars and collections (Rego's
+// printer would write "\x00" escapes that its parser refuses). No string
+// from an agreement is ever pasted into the source as text.
 func term(v any) string {
 	val, err := ast.InterfaceToValue(v)
-	if err != nil {
-		// Only the generator's own values reach here; this is a bug.
-		panic(fmt.Sprintf("policies: no Rego term for %T: %v", v, err))
+	if err == nil {
+		var j any
+		if j, err = ast.JSON(val); err == nil {
+			var b bytes.Buffer
+			enc := json.NewEncoder(&b)
+			enc.SetEscapeHTML(false)
+			if err = enc.Encode(j); err == nil {
+				return strings.TrimSuffix(b.String(), "\n")
+			}
+		}
 	}
-	return ast.NewTerm(val).String()
+	// Only the generator's own values reach here; this is a bug.
+	panic(fmt.Sprintf("policies: no Rego term for %T: %v", v, err))
 }
 
 // num renders an optional number: null when absent.

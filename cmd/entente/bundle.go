@@ -141,18 +141,20 @@ var bundleInspectCommand = &command{
 				e.errorf("unknown --format %q; use text or json", *format)
 				return exitInvalid
 			}
-			f, err := os.Open(args[0])
+			raw, err := os.ReadFile(args[0])
 			if err != nil {
 				e.errorf("%s", err)
 				return exitInvalid
 			}
-			defer f.Close()
-			b, err := policies.ReadBundle(f, nil)
+			b, err := policies.ReadBundle(bytes.NewReader(raw), nil)
 			if err != nil {
 				e.errorf("%s: %s", args[0], err)
 				return exitInvalid
 			}
 			info := inspect(b)
+			if token := policies.Signature(raw); token != "" {
+				info.Signature = signatureHeader(token)
+			}
 			if *format == "json" {
 				writeJSON(e.stdout, info)
 				return exitOK
@@ -202,9 +204,6 @@ func inspect(b *bundle.Bundle) bundleInfo {
 		info.Agreements = append(info.Agreements, agreementVersion{Name: name, Version: v})
 	}
 	sort.Slice(info.Agreements, func(i, j int) bool { return info.Agreements[i].Name < info.Agreements[j].Name })
-	if len(b.Signatures.Signatures) > 0 {
-		info.Signature = signatureHeader(b.Signatures.Signatures[0])
-	}
 	return info
 }
 
