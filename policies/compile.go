@@ -3,10 +3,14 @@ package policies
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"maps"
 	"path"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/format"
@@ -68,29 +72,95 @@ func Compile(set *agreements.Set) (*Tree, error) {
 		tree.Agreements = append(tree.Agreements, a.Name)
 	}
 
-	modules := make(map[string]*ast.Module, len(sources))
-	for p, src := range sources {
-		m, err := ast.ParseModuleWithOpts(p, string(src), ast.ParserOptions{RegoVersion: ast.RegoV1, ProcessAnnotation: true})
+	paths := slices.Sorted(maps.Keys(sources))
+	parsed := make([]*ast.Module, len(paths))
+	err := parallel(len(paths), func(i int) error {
+		m, err := ast.ParseModuleWithOpts(paths[i], string(sources[paths[i]]), ast.ParserOptions{RegoVersion: ast.RegoV1, ProcessAnnotation: true})
 		if err != nil {
-			return nil, fmt.Errorf("compile: parse generated %s: %w", p, err)
+			return fmt.Errorf("compile: parse generated %s: %w", paths[i], err)
 		}
-		modules[p] = m
+		parsed[i] = m
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	compiler := ast.NewCompiler().WithStrict(true)
-	if compiler.Compile(modules); compiler.Failed() {
-		return nil, fmt.Errorf("compile: generated Rego does not compile: %w", compiler.Errors)
+	modules := make(map[string]*ast.Module, len(paths))
+	for i, p := range paths {
+		modules[p] = parsed[i]
+	}
+	if err := checkModules(modules); err != nil {
+		return nil, err
 	}
 
-	for p, src := range sources {
-		out, err := format.SourceWithOpts(p, src, format.Opts{RegoVersion: ast.RegoV1})
+	formatted := make([]File, len(paths))
+	err = parallel(len(paths), func(i int) error {
+		out, err := format.SourceWithOpts(paths[i], sources[paths[i]], format.Opts{RegoVersion: ast.RegoV1})
 		if err != nil {
-			return nil, fmt.Errorf("compile: format %s: %w", p, err)
+			return fmt.Errorf("compile: format %s: %w", paths[i], err)
 		}
-		tree.Files = append(tree.Files, File{Path: p, Data: out})
+		formatted[i] = File{Path: paths[i], Data: out}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	tree.Files = append(tree.Files, formatted...)
 	tree.Files = append(tree.Files, data...)
 	slices.SortFunc(tree.Files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
 	return tree, nil
+}
+
+// checkModules compiles, in strict mode, the library with its tests, and
+// each agreement's policy and tests with the library. Agreements never
+// refer to each other, and compiling them apart keeps the time linear:
+// OPA's type checker looks for "with" overrides in every module of a
+// compilation, for many of its rules.
+func checkModules(modules map[string]*ast.Module) error {
+	var sets []map[string]*ast.Module
+	for p, m := range modules {
+		if path.Base(p) != "policy.rego" && p != libraryTestsPath {
+			continue
+		}
+		set := map[string]*ast.Module{p: m, libraryPath: modules[libraryPath]}
+		test := strings.TrimSuffix(p, ".rego") + "_test.rego"
+		if p == libraryTestsPath {
+			test = p
+		}
+		if modules[test] != nil {
+			set[test] = modules[test]
+		}
+		sets = append(sets, set)
+	}
+	return parallel(len(sets), func(i int) error { return compileStrict(sets[i]) })
+}
+
+// parallel runs f(0) ... f(n-1) on every core and returns the first error.
+func parallel(n int, f func(i int) error) error {
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	next := make(chan int)
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Go(func() {
+			for i := range next {
+				errs[i] = f(i)
+			}
+		})
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+func compileStrict(modules map[string]*ast.Module) error {
+	compiler := ast.NewCompiler().WithStrict(true)
+	if compiler.Compile(modules); compiler.Failed() {
+		return fmt.Errorf("compile: generated Rego does not compile: %w", compiler.Errors)
+	}
+	return nil
 }
 
 // Modules returns the Rego files of the tree, parsed, keyed by path; with

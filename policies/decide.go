@@ -2,7 +2,9 @@ package policies
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"maps"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -16,16 +18,36 @@ type Decider struct {
 	names   []string
 }
 
-// NewDecider compiles the modules (with the library) and prepares the
-// verdict query of each agreement named.
+// NewDecider compiles the modules and prepares the verdict query of each
+// agreement named. Each agreement is compiled apart, with the library
+// modules (package entente.lib): agreements never refer to each other, and
+// the work then grows in proportion to their number.
 func NewDecider(ctx context.Context, modules map[string]*ast.Module, data map[string]any, names []string) (*Decider, error) {
-	compiler := ast.NewCompiler().WithStrict(true)
-	if compiler.Compile(modules); compiler.Failed() {
-		return nil, fmt.Errorf("compile policies: %w", compiler.Errors)
-	}
 	store := inmem.NewFromObject(data)
+	library := map[string]*ast.Module{}
+	byPackage := map[string]map[string]*ast.Module{}
+	for p, m := range modules {
+		pkg := m.Package.Path.String()
+		if pkg == libraryPackage {
+			library[p] = m
+			continue
+		}
+		if byPackage[pkg] == nil {
+			byPackage[pkg] = map[string]*ast.Module{}
+		}
+		byPackage[pkg][p] = m
+	}
 	d := &Decider{queries: make(map[string]rego.PreparedEvalQuery, len(names)), names: names}
 	for _, name := range names {
+		set := maps.Clone(byPackage["data."+packagePath(name)])
+		if len(set) == 0 {
+			return nil, fmt.Errorf("%w %q: no policy in package %s", ErrUnknownAgreement, name, packagePath(name))
+		}
+		maps.Copy(set, library)
+		compiler := ast.NewCompiler().WithStrict(true)
+		if compiler.Compile(set); compiler.Failed() {
+			return nil, fmt.Errorf("compile the policy of %s: %w", name, compiler.Errors)
+		}
 		pq, err := rego.New(
 			rego.Query(Query(name)),
 			rego.Compiler(compiler),
@@ -56,7 +78,10 @@ func (t *Tree) Prepare(ctx context.Context) (*Decider, error) {
 func (d *Decider) Agreements() []string { return d.names }
 
 // ErrUnknownAgreement is returned for an agreement the Decider does not hold.
-var ErrUnknownAgreement = fmt.Errorf("unknown agreement")
+var ErrUnknownAgreement = errors.New("unknown agreement")
+
+// libraryPackage is the package path of the library modules.
+const libraryPackage = "data.entente.lib"
 
 // Verdict evaluates an agreement's policy on an input document (see the
 // library for its shape) and returns the verdict as JSON-like values.

@@ -93,10 +93,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
 			fmt.Fprintf(stderr, "entente: unknown command %q\n\n", c.name+" "+rest[0])
 		}
-		commandUsage(stderr, c, nil)
 		if len(rest) == 1 && (rest[0] == "-h" || rest[0] == "--help" || rest[0] == "-help") {
+			commandUsage(stdout, c, nil)
 			return exitOK
 		}
+		commandUsage(stderr, c, nil)
 		return exitInvalid
 	}
 
@@ -170,7 +171,7 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Exit status:")
 	fmt.Fprintf(w, "  %d  success: valid, formatted, or every agreement compliant, at risk or inactive\n", exitOK)
-	fmt.Fprintf(w, "  %d  an agreement is breached, or fmt --check found files to rewrite\n", exitFailure)
+	fmt.Fprintf(w, "  %d  a check failed: an agreement breached, a test failed, files to rewrite\n     or stale (fmt/compile --check), a bad signature\n", exitFailure)
 	fmt.Fprintf(w, "  %d  usage or configuration error: nothing was evaluated\n", exitInvalid)
 	fmt.Fprintf(w, "  %d  nothing breached, but something could not be measured\n", exitInconclusive)
 	fmt.Fprintln(w)

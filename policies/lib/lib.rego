@@ -378,10 +378,13 @@ _inactive(agreement, now) := "not_yet_effective" if {
 	now >= agreement.expires_ns
 } else := null
 
-# Nothing is measured while an agreement is inactive.
-_in_order(null, names, results) := [results[n] | some n in names]
-
-_in_order(inactive, _, _) := [] if inactive != null
+# Nothing is measured while an agreement is inactive. (No literal [] here:
+# an empty collection in a rule's type makes OPA's type checker look for
+# "with" overrides in every module, for every agreement.)
+_in_order(inactive, names, results) := [results[n] |
+	some n in names
+	inactive == null
+]
 
 _credit_total(agreement, credits, null) := credit_total(credits, agreement.fee) if agreement.fee != null
 
