@@ -133,3 +133,55 @@ func TestThePolicyHasOneRulePerObjectiveNamedAfterIt(t *testing.T) {
 		}
 	}
 }
+
+func TestAnAgreementWithoutSLOsCreditsOrReviewCompilesAndDecides(t *testing.T) {
+	set, diags := agreements.Parse(agreements.Source{Name: "duties.hcl", Bytes: []byte(`agreement "duties-only" {
+  title     = "Onboarding duties"
+  version   = "0.1.0"
+  effective = "2026-01-01"
+  party "customer" {
+    name = "Globex Ltd"
+  }
+  responsibility "sso" {
+    party = party.customer
+    fact  = "sso_configured"
+    due   = "2026-02-01"
+  }
+}
+`)})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	tree, err := Compile(set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	modules, _ := tree.Modules(true)
+	data, _ := tree.Data()
+	results, err := RunTests(context.Background(), modules, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range results {
+		if !r.Pass() {
+			t.Errorf("%s.%s fails: %v", r.Package, r.Name, r.Error)
+		}
+	}
+	d, err := tree.Prepare(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for at, want := range map[string]string{
+		"2026-01-15T00:00:00Z": "compliant",    // pending before the due date
+		"2026-03-01T00:00:00Z": "inconclusive", // unknown after it
+	} {
+		v, _ := ast.InterfaceToValue(map[string]any{"at": at})
+		got, err := d.Verdict(context.Background(), "duties-only", v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got["status"] != want || got["credit_total"] != nil || got["review"] != nil {
+			t.Errorf("at %s: status %v, credit_total %v, review %v; want %s, null, null", at, got["status"], got["credit_total"], got["review"], want)
+		}
+	}
+}

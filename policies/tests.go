@@ -34,7 +34,7 @@ func testSource(a *agreements.Agreement) string {
 	}
 	if len(a.SLOs) == 0 {
 		// A test file without a test would be an error for opa test.
-		fmt.Fprintf(&b, "test_the_verdict_names_the_agreement if {\n\tverdict.agreement == %s\n}\n", term(a.Name))
+		fmt.Fprintf(&b, "test_the_verdict_names_the_agreement if {\n\tverdict.agreement == %s with input as %s\n}\n", term(a.Name), term(map[string]any{"at": at}))
 	}
 	return b.String()
 }
