@@ -1,0 +1,111 @@
+package evaluator
+
+import (
+	"time"
+
+	"github.com/entente-dev/entente/agreements"
+)
+
+// Interval is the span of time [Start, End).
+type Interval struct {
+	Start, End time.Time
+}
+
+// Duration is the length of the interval.
+func (i Interval) Duration() time.Duration { return i.End.Sub(i.Start) }
+
+// Window is what an SLO is measured over at one evaluation time.
+type Window struct {
+	Interval
+	// Calendar is the calendar period, or "" for a rolling window.
+	Calendar agreements.Calendar
+	// Period is the whole calendar period that holds the window; for a
+	// rolling window, the window itself.
+	Period Interval
+}
+
+// Elapsed is the share of the calendar period that has passed, between 0
+// and 1: 1 for rolling windows and closed periods.
+func (w Window) Elapsed() float64 {
+	if w.Calendar == "" || !w.End.Before(w.Period.End) {
+		return 1
+	}
+	total := w.Period.Duration()
+	if total <= 0 {
+		return 1
+	}
+	return float64(w.End.Sub(w.Period.Start)) / float64(total)
+}
+
+// PeriodStart returns the start of the calendar period that holds t, in
+// loc: midnight, Monday of the ISO week, the first of the month, of the
+// quarter, or of the year.
+func PeriodStart(c agreements.Calendar, t time.Time, loc *time.Location) time.Time {
+	t = t.In(loc)
+	y, m, d := t.Date()
+	switch c {
+	case agreements.Day:
+		return time.Date(y, m, d, 0, 0, 0, 0, loc)
+	case agreements.Week:
+		back := (int(t.Weekday()) + 6) % 7 // days since Monday
+		return time.Date(y, m, d-back, 0, 0, 0, 0, loc)
+	case agreements.Month:
+		return time.Date(y, m, 1, 0, 0, 0, 0, loc)
+	case agreements.Quarter:
+		return time.Date(y, m-(m-1)%3, 1, 0, 0, 0, 0, loc)
+	case agreements.Year:
+		return time.Date(y, 1, 1, 0, 0, 0, 0, loc)
+	}
+	return t
+}
+
+// NextPeriod returns the start of the calendar period after the one that
+// starts at start.
+func NextPeriod(c agreements.Calendar, start time.Time) time.Time {
+	switch c {
+	case agreements.Day:
+		return start.AddDate(0, 0, 1)
+	case agreements.Week:
+		return start.AddDate(0, 0, 7)
+	case agreements.Month:
+		return start.AddDate(0, 1, 0)
+	case agreements.Quarter:
+		return start.AddDate(0, 3, 0)
+	case agreements.Year:
+		return start.AddDate(1, 0, 0)
+	}
+	return start
+}
+
+// WindowAt returns the window of a rolling or calendar measurement at time
+// at, in the agreement's time zone, never starting before it is effective.
+func WindowAt(a *agreements.Agreement, rolling time.Duration, calendar agreements.Calendar, at time.Time) Window {
+	var w Window
+	if calendar != "" {
+		start := PeriodStart(calendar, at, a.Location)
+		w = Window{Interval: Interval{start, at}, Calendar: calendar, Period: Interval{start, NextPeriod(calendar, start)}}
+	} else {
+		w = Window{Interval: Interval{at.Add(-rolling), at}}
+		w.Period = w.Interval
+	}
+	if w.Start.Before(a.Effective) {
+		w.Start = a.Effective
+	}
+	if w.End.Before(w.Start) {
+		w.End = w.Start
+	}
+	return w
+}
+
+// ClosedWindow returns the window of a closed calendar period, for a
+// report: the whole period [start, end), clipped at the effective date.
+func ClosedWindow(a *agreements.Agreement, period Interval) Window {
+	w := Window{Interval: period, Period: period}
+	if w.Start.Before(a.Effective) {
+		w.Start = a.Effective
+	}
+	if w.End.Before(w.Start) {
+		w.End = w.Start
+	}
+	return w
+}
