@@ -120,3 +120,7 @@ func explainCron(fields []string, err error) error {
 	}
 	return err
 }
+
+// ParseCron parses a five-field cron expression as an exclusion's cron
+// attribute is read, for schedules that come from a compiled plan.
+func ParseCron(spec string) (*Schedule, error) { return parseCron(spec) }

@@ -11,31 +11,39 @@ import (
 // that a schedule that starts every minute over a year cannot stall.
 const maxOccurrences = 1_000_000
 
-// Exclusions returns the intervals of an agreement's exclusions that apply
-// to the SLO and overlap the window, merged and sorted.
-func Exclusions(a *agreements.Agreement, slo string, w Interval) []Interval {
+// Exclusion is a window of time left out of the SLOs it applies to:
+// recurring (Schedule and Duration) or once (Once).
+type Exclusion struct {
+	Name     string
+	Schedule *agreements.Schedule
+	Duration time.Duration
+	Once     *Interval
+	// SLOs are the names of the SLOs it applies to.
+	SLOs []string
+}
+
+// Applied returns the intervals of the exclusions that apply to the SLO and
+// overlap the window, clipped to it, merged and sorted. Occurrences of a
+// schedule are read in loc.
+func Applied(exclusions []Exclusion, slo string, w Interval, loc *time.Location) []Interval {
 	var out []Interval
-	for _, e := range a.Exclusions {
-		if len(e.SLOs) > 0 && !slices.Contains(e.SLOs, slo) {
-			continue
-		}
-		if s := a.SLO(slo); s != nil && s.Kind == agreements.ValueSLO {
+	for _, e := range exclusions {
+		if !slices.Contains(e.SLOs, slo) {
 			continue
 		}
 		switch {
-		case e.From != nil && e.To != nil:
-			out = appendOverlap(out, Interval{*e.From, *e.To}, w)
-		case e.Schedule() != nil:
-			d := time.Duration(e.Duration)
-			// An occurrence that started up to d before the window still
-			// covers its start. Next is strictly after, so step back a second.
-			t := w.Start.Add(-d).Add(-time.Second).In(a.Location)
+		case e.Once != nil:
+			out = appendOverlap(out, *e.Once, w)
+		case e.Schedule != nil:
+			// An occurrence that started up to Duration before the window
+			// still covers its start. Next is strictly after: step back 1s.
+			t := w.Start.Add(-e.Duration).Add(-time.Second).In(loc)
 			for n := 0; n < maxOccurrences; n++ {
-				t = e.Schedule().Next(t)
+				t = e.Schedule.Next(t)
 				if t.IsZero() || !t.Before(w.End) {
 					break
 				}
-				out = appendOverlap(out, Interval{t, t.Add(d)}, w)
+				out = appendOverlap(out, Interval{t, t.Add(e.Duration)}, w)
 			}
 		}
 	}

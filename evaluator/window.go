@@ -78,18 +78,18 @@ func NextPeriod(c agreements.Calendar, start time.Time) time.Time {
 }
 
 // WindowAt returns the window of a rolling or calendar measurement at time
-// at, in the agreement's time zone, never starting before it is effective.
-func WindowAt(a *agreements.Agreement, rolling time.Duration, calendar agreements.Calendar, at time.Time) Window {
+// at, in the agreement's time zone loc, never starting before effective.
+func WindowAt(loc *time.Location, effective time.Time, rolling time.Duration, calendar agreements.Calendar, at time.Time) Window {
 	var w Window
 	if calendar != "" {
-		start := PeriodStart(calendar, at, a.Location)
+		start := PeriodStart(calendar, at, loc)
 		w = Window{Interval: Interval{start, at}, Calendar: calendar, Period: Interval{start, NextPeriod(calendar, start)}}
 	} else {
 		w = Window{Interval: Interval{at.Add(-rolling), at}}
 		w.Period = w.Interval
 	}
-	if w.Start.Before(a.Effective) {
-		w.Start = a.Effective
+	if w.Start.Before(effective) {
+		w.Start = effective
 	}
 	if w.End.Before(w.Start) {
 		w.End = w.Start
@@ -99,10 +99,10 @@ func WindowAt(a *agreements.Agreement, rolling time.Duration, calendar agreement
 
 // ClosedWindow returns the window of a closed calendar period, for a
 // report: the whole period [start, end), clipped at the effective date.
-func ClosedWindow(a *agreements.Agreement, period Interval) Window {
+func ClosedWindow(effective time.Time, period Interval) Window {
 	w := Window{Interval: period, Period: period}
-	if w.Start.Before(a.Effective) {
-		w.Start = a.Effective
+	if w.Start.Before(effective) {
+		w.Start = effective
 	}
 	if w.End.Before(w.Start) {
 		w.End = w.Start

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/entente-dev/entente/agreements"
+	"github.com/entente-dev/entente/policies"
 )
 
 func zone(t *testing.T, name string) *time.Location {
@@ -82,8 +83,7 @@ func TestCalendarWindowsStartAtTheLocalPeriod(t *testing.T) {
 		},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			a := &agreements.Agreement{Location: c.loc, Effective: utc(c.effective)}
-			w := WindowAt(a, 0, c.calendar, utc(c.at))
+			w := WindowAt(c.loc, utc(c.effective), 0, c.calendar, utc(c.at))
 			if !w.Start.Equal(utc(c.start)) || !w.End.Equal(utc(c.at)) {
 				t.Errorf("window [%s, %s], want [%s, %s]", w.Start.UTC(), w.End.UTC(), c.start, c.at)
 			}
@@ -98,24 +98,38 @@ func TestCalendarWindowsStartAtTheLocalPeriod(t *testing.T) {
 }
 
 func TestARollingWindowEndsAtTheEvaluationTime(t *testing.T) {
-	a := &agreements.Agreement{Location: time.UTC, Effective: utc("2026-01-01T00:00:00Z")}
-	w := WindowAt(a, 30*24*time.Hour, "", utc("2026-11-01T00:00:00Z"))
+	effective := utc("2026-01-01T00:00:00Z")
+	w := WindowAt(time.UTC, effective, 30*24*time.Hour, "", utc("2026-11-01T00:00:00Z"))
 	if !w.Start.Equal(utc("2026-10-02T00:00:00Z")) || w.Elapsed() != 1 {
 		t.Errorf("window starts %s with elapsed %v, want 2026-10-02 and 1", w.Start, w.Elapsed())
 	}
-	early := WindowAt(a, 30*24*time.Hour, "", utc("2026-01-05T00:00:00Z"))
-	if !early.Start.Equal(a.Effective) {
+	early := WindowAt(time.UTC, effective, 30*24*time.Hour, "", utc("2026-01-05T00:00:00Z"))
+	if !early.Start.Equal(effective) {
 		t.Errorf("a 30-day window 4 days after the start begins %s, want the effective date", early.Start)
 	}
 }
 
-func loadAgreement(t *testing.T, src string) *agreements.Agreement {
+// planExclusions reads the exclusions of an agreement the way the
+// evaluator reads them from its compiled plan.
+func planExclusions(t *testing.T, src string) []Exclusion {
 	t.Helper()
 	set, diags := agreements.Parse(agreements.Source{Name: "a.hcl", Bytes: []byte(src)})
 	if diags.HasErrors() {
 		t.Fatal(diags)
 	}
-	return set.Agreements[0]
+	tree, err := policies.Compile(set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plans, err := policies.Plans(tree)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex, err := exclusionsOf(plans[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ex
 }
 
 const exclusionsAgreement = `agreement "x" {
@@ -159,12 +173,12 @@ const exclusionsAgreement = `agreement "x" {
 `
 
 func TestExclusionsCutTheWindow(t *testing.T) {
-	a := loadAgreement(t, exclusionsAgreement)
+	ex := planExclusions(t, exclusionsAgreement)
 	w := Interval{utc("2026-11-01T01:00:00Z"), utc("2026-11-02T01:00:00Z")}
 
 	// The nightly run that began at midnight straddles the window's start:
 	// its last hour is excluded, and the next night's first hour.
-	got := Exclusions(a, "a", w)
+	got := Applied(ex, "a", w, time.UTC)
 	want := []Interval{
 		{utc("2026-11-01T01:00:00Z"), utc("2026-11-01T02:00:00Z")},
 		{utc("2026-11-01T12:00:00Z"), utc("2026-11-01T13:30:00Z")},
@@ -186,11 +200,11 @@ func TestExclusionsCutTheWindow(t *testing.T) {
 	}
 
 	// The nightly exclusion names slo.a only; the move applies to all.
-	if got := Exclusions(a, "b", w); !equalIntervals(got, want[1:2]) {
+	if got := Applied(ex, "b", w, time.UTC); !equalIntervals(got, want[1:2]) {
 		t.Errorf("exclusions of b: %v, want only the move", got)
 	}
 	// Value SLOs are never cut.
-	if got := Exclusions(a, "lat", w); len(got) != 0 {
+	if got := Applied(ex, "lat", w, time.UTC); len(got) != 0 {
 		t.Errorf("exclusions of a value SLO: %v", got)
 	}
 }

@@ -123,7 +123,7 @@ func TestThePolicyHasOneRulePerObjectiveNamedAfterIt(t *testing.T) {
 	src := string(tree.File("entente/agreements/payments-hosting/policy.rego").Data)
 	for _, want := range []string{
 		"package entente.agreements[\"payments-hosting\"]",
-		"# Monthly availability.",
+		"# SLO availability: Monthly availability.",
 		"slos[\"availability\"] := lib.slo(",
 		"\"objective\": 99.9,",
 		"credits[\"availability\"] := lib.credit(",
@@ -134,8 +134,10 @@ func TestThePolicyHasOneRulePerObjectiveNamedAfterIt(t *testing.T) {
 	}
 }
 
+// An agreement named without a hyphen has a package formatted as
+// entente.agreements.onboarding: it must still be found.
 func TestAnAgreementWithoutSLOsCreditsOrReviewCompilesAndDecides(t *testing.T) {
-	set, diags := agreements.Parse(agreements.Source{Name: "duties.hcl", Bytes: []byte(`agreement "duties-only" {
+	set, diags := agreements.Parse(agreements.Source{Name: "duties.hcl", Bytes: []byte(`agreement "onboarding" {
   title     = "Onboarding duties"
   version   = "0.1.0"
   effective = "2026-01-01"
@@ -176,12 +178,73 @@ func TestAnAgreementWithoutSLOsCreditsOrReviewCompilesAndDecides(t *testing.T) {
 		"2026-03-01T00:00:00Z": "inconclusive", // unknown after it
 	} {
 		v, _ := ast.InterfaceToValue(map[string]any{"at": at})
-		got, err := d.Verdict(context.Background(), "duties-only", v)
+		got, err := d.Verdict(context.Background(), "onboarding", v)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got["status"] != want || got["credit_total"] != nil || got["review"] != nil {
 			t.Errorf("at %s: status %v, credit_total %v, review %v; want %s, null, null", at, got["status"], got["credit_total"], got["review"], want)
 		}
+	}
+}
+
+func TestBoundsAtTheEdgeOfFloat64StillCompile(t *testing.T) {
+	set, diags := agreements.Parse(agreements.Source{Name: "edge.hcl", Bytes: []byte(`agreement "edge" {
+  title     = "Edge"
+  version   = "1.0.0"
+  effective = "2026-01-01"
+  expires   = "9999-12-31"
+  indicator "huge" {
+    value = "max(max_over_time(x[${window}]))"
+  }
+  indicator "fine" {
+    ratio {
+      good  = "sum(increase(ok_total[${window}]))"
+      total = "sum(increase(all_total[${window}]))"
+    }
+  }
+  slo "huge" {
+    indicator = indicator.huge
+    max       = 1e308
+    window    = "1d"
+  }
+  slo "fine" {
+    indicator = indicator.fine
+    objective = 99.9999999
+    warning   = 99.99999995
+    window    = "1d"
+  }
+}
+`)})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	tree, err := Compile(set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	modules, _ := tree.Modules(true)
+	data, _ := tree.Data()
+	results, err := RunTests(context.Background(), modules, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range results {
+		if !r.Pass() {
+			t.Errorf("%s.%s fails", r.Package, r.Name)
+		}
+	}
+	// An agreement that expires in 9999 is active today.
+	d, err := tree.Prepare(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, _ := ast.InterfaceToValue(map[string]any{"at": "2030-01-01T00:00:00Z"})
+	got, err := d.Verdict(context.Background(), "edge", v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got["inactive"] != nil {
+		t.Errorf("an agreement expiring in 9999 is %v in 2030", got["inactive"])
 	}
 }

@@ -24,22 +24,27 @@ type Decider struct {
 // the work then grows in proportion to their number.
 func NewDecider(ctx context.Context, modules map[string]*ast.Module, data map[string]any, names []string) (*Decider, error) {
 	store := inmem.NewFromObject(data)
+	libraryRef := ast.MustParseRef(libraryPackage)
 	library := map[string]*ast.Module{}
-	byPackage := map[string]map[string]*ast.Module{}
 	for p, m := range modules {
-		pkg := m.Package.Path.String()
-		if pkg == libraryPackage {
+		if m.Package.Path.Equal(libraryRef) {
 			library[p] = m
-			continue
 		}
-		if byPackage[pkg] == nil {
-			byPackage[pkg] = map[string]*ast.Module{}
-		}
-		byPackage[pkg][p] = m
 	}
 	d := &Decider{queries: make(map[string]rego.PreparedEvalQuery, len(names)), names: names}
 	for _, name := range names {
-		set := maps.Clone(byPackage["data."+packagePath(name)])
+		// Packages compare as references: formatting may write
+		// entente.agreements["x"] as entente.agreements.x.
+		pkg, err := ast.ParseRef("data." + packagePath(name))
+		if err != nil {
+			return nil, fmt.Errorf("package of %s: %w", name, err)
+		}
+		set := map[string]*ast.Module{}
+		for p, m := range modules {
+			if m.Package.Path.Equal(pkg) {
+				set[p] = m
+			}
+		}
 		if len(set) == 0 {
 			return nil, fmt.Errorf("%w %q: no policy in package %s", ErrUnknownAgreement, name, packagePath(name))
 		}

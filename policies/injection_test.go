@@ -15,6 +15,8 @@ var hostile = []string{
 	`"`, `\`, `\"`, "line\nbreak", "carriage\rreturn", "}", "{", "#", "# comment\nverdict := {}",
 	`"} else := true if {`, "`raw`", "\u2028separator\u2029", "émoji 🚀", "\x00nul", "${window}",
 	`"}, input) default verdict := {"status": "compliant"} x := lib.slo({"a": "`,
+	"METADATA", "METADATA {\"entrypoint\":true,\"title\":\"injected\"}",
+	"METADATA\nscope: document\ntitle: injected",
 }
 
 // setStrings writes s into every free-text field of the examples: the

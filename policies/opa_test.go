@@ -143,7 +143,11 @@ func parityInputs() map[string]map[string]any {
 	slos := func(avail, latency, uptime any) map[string]any {
 		return map[string]any{"availability": avail, "latency": latency, "uptime": uptime}
 	}
-	ok := slos(map[string]any{"good": 999700, "total": 1000000, "elapsed": 0.5}, map[string]any{"value": 0.2}, map[string]any{"good": 8640, "total": 8640})
+	ok := slos(
+		map[string]any{"good": 999700, "total": 1000000, "elapsed": 0.5, "window": map[string]any{"start": "2026-06-01T00:00:00+02:00", "end": "2026-06-15T12:00:00Z", "calendar": "month"}, "excluded_seconds": 14400},
+		map[string]any{"value": 0.2},
+		map[string]any{"good": 8640, "total": 8640},
+	)
 	in := func(at string, s map[string]any, ack any, facts map[string]any) map[string]any {
 		return map[string]any{
 			"at":           at,

@@ -1,8 +1,13 @@
 package policies
 
 import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/entente-dev/entente/agreements"
@@ -66,14 +71,24 @@ type PlanIndicator struct {
 // PlanSLO says how an SLO is measured. Exactly one of WindowSeconds and
 // Calendar is set.
 type PlanSLO struct {
-	Name          string  `json:"name"`
-	Indicator     string  `json:"indicator"`
-	Kind          string  `json:"kind"`
-	WindowSeconds *int64  `json:"window_seconds"`
-	Calendar      *string `json:"calendar"`
-	SliceSeconds  *int64  `json:"slice_seconds"`
-	Missing       *string `json:"missing"`
-	Source        Source  `json:"source"`
+	Name          string          `json:"name"`
+	Indicator     string          `json:"indicator"`
+	Kind          string          `json:"kind"`
+	WindowSeconds *int64          `json:"window_seconds"`
+	Calendar      *string         `json:"calendar"`
+	Timeslices    *PlanTimeslices `json:"timeslices"`
+	Source        Source          `json:"source"`
+}
+
+// PlanTimeslices says how the slices of a timeslice SLO are cut and judged:
+// a slice is good when its value meets Min or Max, or when its percentage
+// of good events meets Objective.
+type PlanTimeslices struct {
+	SliceSeconds int64    `json:"slice_seconds"`
+	Min          *float64 `json:"min"`
+	Max          *float64 `json:"max"`
+	Objective    *float64 `json:"objective"`
+	Missing      string   `json:"missing"`
 }
 
 // PlanResponsibility says how a responsibility is measured: an indicator
@@ -139,8 +154,13 @@ func plan(a *agreements.Agreement) Plan {
 			Source:        source(s.DeclRange.Filename, s.DeclRange.Start.Line),
 		}
 		if t := s.Timeslices; t != nil {
-			ps.SliceSeconds = seconds(time.Duration(t.Slice))
-			ps.Missing = optionalString(string(t.Missing))
+			ps.Timeslices = &PlanTimeslices{
+				SliceSeconds: int64(time.Duration(t.Slice) / time.Second),
+				Min:          t.Min,
+				Max:          t.Max,
+				Objective:    t.Objective,
+				Missing:      string(t.Missing),
+			}
 		}
 		p.SLOs = append(p.SLOs, ps)
 		if s.Kind != agreements.ValueSLO {
@@ -178,8 +198,24 @@ func plan(a *agreements.Agreement) Plan {
 	return p
 }
 
+// source records where a block is written. The file is made relative to
+// the working directory, so that the same agreements compiled from the same
+// place give the same plan, annotations point at paths of the repository,
+// and no path of the machine goes into a bundle.
 func source(file string, line int) Source {
-	return Source{File: filepath.ToSlash(file), Line: line}
+	return Source{File: relativeFile(file), Line: line}
+}
+
+func relativeFile(file string) string {
+	if filepath.IsAbs(file) {
+		if wd, err := os.Getwd(); err == nil {
+			if rel, err := filepath.Rel(wd, file); err == nil && !strings.HasPrefix(rel, "..") {
+				return filepath.ToSlash(rel)
+			}
+		}
+		return filepath.Base(file)
+	}
+	return filepath.ToSlash(filepath.Clean(file))
 }
 
 func seconds(d time.Duration) *int64 {
@@ -203,4 +239,33 @@ func optionalTime(t *time.Time) *string {
 	}
 	s := t.Format(time.RFC3339)
 	return &s
+}
+
+// PlansFromData reads the plans of every agreement from a data document
+// (a tree's or a bundle's), sorted by agreement name.
+func PlansFromData(data map[string]any) ([]Plan, error) {
+	all, _ := lookup(data, Root, "agreements").(map[string]any)
+	names := slices.Sorted(maps.Keys(all))
+	plans := make([]Plan, 0, len(names))
+	for _, name := range names {
+		raw, err := json.Marshal(lookup(data, Root, "agreements", name, "plan"))
+		if err != nil {
+			return nil, fmt.Errorf("plan of %s: %w", name, err)
+		}
+		var p Plan
+		if err := json.Unmarshal(raw, &p); err != nil || p.Agreement != name {
+			return nil, fmt.Errorf("the data of %s holds no valid plan", name)
+		}
+		plans = append(plans, p)
+	}
+	return plans, nil
+}
+
+// Plans returns the plans of a compiled tree, sorted by agreement name.
+func Plans(t *Tree) ([]Plan, error) {
+	data, err := t.Data()
+	if err != nil {
+		return nil, err
+	}
+	return PlansFromData(data)
 }

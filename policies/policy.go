@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/common/model"
+
 	"github.com/entente-dev/entente/agreements"
 )
 
@@ -61,16 +63,16 @@ func policySource(a *agreements.Agreement) string {
 			field{"credit_cap_percent", num(f.CreditCapPercent)},
 		)
 	}
-	expiresNs := "null"
+	expires := "null"
 	if a.Expires != nil {
-		expiresNs = term(a.Expires.UnixNano())
+		expires = term(a.Expires.Unix())
 	}
 	w("agreement := %s\n\n", object(
 		field{"name", term(a.Name)},
 		field{"title", term(a.Title)},
 		field{"version", term(a.Version)},
-		field{"effective_ns", term(a.Effective.UnixNano())},
-		field{"expires_ns", expiresNs},
+		field{"effective_unix", term(a.Effective.Unix())},
+		field{"expires_unix", expires},
 		field{"slos", term(orEmpty(sloNames))},
 		field{"responsibilities", term(orEmpty(dutyNames))},
 		field{"credits", term(orEmpty(creditNames))},
@@ -104,11 +106,11 @@ func policySource(a *agreements.Agreement) string {
 
 	if r := a.Review; r != nil {
 		due := r.Due()
-		w("# Reviewed every %s; last reviewed on %s.\n", r.Every, date(r.LastReviewed))
+		w("# Review: every %s; last reviewed on %s.\n", humanDuration(time.Duration(r.Every)), date(r.LastReviewed))
 		w("review := lib.review(%s, input)\n", object(
 			field{"due", term(date(due))},
-			field{"due_ns", term(due.UnixNano())},
-			field{"notice_ns", term(time.Duration(r.Notice).Nanoseconds())},
+			field{"due_unix", term(due.Unix())},
+			field{"notice_seconds", term(int64(time.Duration(r.Notice) / time.Second))},
 			field{"owner", optionalTerm(r.Owner)},
 		))
 	} else {
@@ -133,16 +135,17 @@ func sloObject(s *agreements.SLO, ind *agreements.Indicator) string {
 		field{"min_events", term(minEvents)},
 		field{"no_data", term(string(s.NoData))},
 		field{"unit", term(ind.Unit)},
+		field{"calendar", term(s.Calendar != "")},
 	)
 }
 
 func responsibilityObject(r *agreements.Responsibility) string {
-	kind, dueNs, due := "fact", "null", "null"
+	kind, dueUnix, due := "fact", "null", "null"
 	if r.Indicator != "" {
 		kind = "indicator"
 	}
 	if r.Due != nil {
-		dueNs, due = term(r.Due.UnixNano()), term(date(*r.Due))
+		dueUnix, due = term(r.Due.Unix()), term(date(*r.Due))
 	}
 	return object(
 		field{"name", term(r.Name)},
@@ -152,7 +155,7 @@ func responsibilityObject(r *agreements.Responsibility) string {
 		field{"max", num(r.Max)},
 		field{"fact", optionalTerm(r.Fact)},
 		field{"due", due},
-		field{"due_ns", dueNs},
+		field{"due_unix", dueUnix},
 	)
 }
 
@@ -183,6 +186,15 @@ func orEmpty(list []any) []any {
 		return []any{}
 	}
 	return list
+}
+
+// humanDuration prints a duration in whole days when it is whole days
+// ("7d", not "1w"), as agreements mostly write them.
+func humanDuration(d time.Duration) string {
+	if d > 0 && d%(24*time.Hour) == 0 {
+		return fmt.Sprintf("%dd", d/(24*time.Hour))
+	}
+	return model.Duration(d).String()
 }
 
 // baseName is the name of the file an agreement is written in.
@@ -219,8 +231,10 @@ func describeAgreement(a *agreements.Agreement) string {
 	return strings.Join(parts, " ")
 }
 
+// Every comment block starts with fixed words: a block whose first line
+// is "METADATA" would be read by OPA as an annotation.
 func describeSLO(s *agreements.SLO, ind *agreements.Indicator) string {
-	var words []string
+	words := []string{"SLO " + s.Name + ":"}
 	if s.Description != "" {
 		words = append(words, strings.TrimSuffix(s.Description, ".")+".")
 	}
@@ -229,7 +243,7 @@ func describeSLO(s *agreements.SLO, ind *agreements.Indicator) string {
 	case agreements.RatioSLO:
 		rule = fmt.Sprintf("At least %g%% of %s events good", *s.Objective, s.Indicator)
 	case agreements.TimesliceSLO:
-		rule = fmt.Sprintf("At least %g%% of %s slices good", *s.Objective, s.Timeslices.Slice)
+		rule = fmt.Sprintf("At least %g%% of %s slices good", *s.Objective, humanDuration(time.Duration(s.Timeslices.Slice)))
 	case agreements.ValueSLO:
 		rule = fmt.Sprintf("%s %s", s.Indicator, bound(s.Min, s.Max, ind.Unit))
 	}
@@ -241,7 +255,7 @@ func describeSLO(s *agreements.SLO, ind *agreements.Indicator) string {
 	if s.Calendar != "" {
 		rule += ", each calendar " + string(s.Calendar)
 	} else {
-		rule += ", over the last " + s.Window.String()
+		rule += ", over the last " + humanDuration(time.Duration(s.Window))
 	}
 	words = append(words, rule+".")
 	return strings.Join(words, " ")

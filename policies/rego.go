@@ -98,10 +98,18 @@ func comment(text string, width int) string {
 	}, text)
 	var b strings.Builder
 	line := ""
+	flush := func() {
+		// OPA reads a comment line that starts with METADATA as the start
+		// of an annotation: such a line from an agreement is set off.
+		if strings.HasPrefix(line, "METADATA") {
+			line = "| " + line
+		}
+		b.WriteString("# " + line + "\n")
+		line = ""
+	}
 	for _, word := range strings.Fields(text) {
 		if line != "" && len(line)+1+len(word) > width {
-			b.WriteString("# " + line + "\n")
-			line = ""
+			flush()
 		}
 		if line != "" {
 			line += " "
@@ -109,7 +117,7 @@ func comment(text string, width int) string {
 		line += word
 	}
 	if line != "" {
-		b.WriteString("# " + line + "\n")
+		flush()
 	}
 	return b.String()
 }

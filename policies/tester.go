@@ -12,10 +12,11 @@ import (
 
 // RunTests runs every Rego test among modules (test_ rules) with OPA's
 // tester, against the data document, and returns the results sorted by
-// package and name.
+// package and name. As with opa test, the modules are not compiled in strict
+// mode: users' tests need not be.
 func RunTests(ctx context.Context, modules map[string]*ast.Module, data map[string]any) ([]*tester.Result, error) {
 	ch, err := tester.NewRunner().
-		SetCompiler(ast.NewCompiler().WithStrict(true)).
+		SetCompiler(ast.NewCompiler()).
 		SetStore(inmem.NewFromObject(data)).
 		SetModules(modules).
 		CapturePrintOutput(true).

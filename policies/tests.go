@@ -56,16 +56,20 @@ func sloCases(s *agreements.SLO) []sloCase {
 		return valueCases(s, noData)
 	}
 	o := *s.Objective
-	total := 1e9
-	if float64(s.MinEvents) > total {
-		total = float64(s.MinEvents)
-	}
-	counts := func(percent float64, round func(float64) float64) map[string]any {
-		return map[string]any{"good": int64(round(total * percent / 100)), "total": int64(total)}
-	}
 	upper := o
 	if s.Warning != nil {
 		upper = *s.Warning
+	}
+	// Enough events that each threshold falls between two counts.
+	gap := math.Min(upper-o, 100-upper)
+	if gap <= 0 {
+		gap = 100 - o
+	}
+	total := math.Max(1e9, math.Ceil(400/gap))
+	total = math.Max(total, float64(s.MinEvents))
+	total = math.Min(total, 1e15)
+	counts := func(percent float64, round func(float64) float64) map[string]any {
+		return map[string]any{"good": int64(round(total * percent / 100)), "total": int64(total)}
 	}
 	cases := []sloCase{{
 		name:        "passes",
@@ -115,31 +119,43 @@ func valueCases(s *agreements.SLO, noData string) []sloCase {
 		inner = *s.Warning
 	}
 	step := func(x float64) float64 { return math.Max(math.Abs(x), 1) }
-	cases := []sloCase{{
+	pass := inner - sign*step(inner)
+	if sign > 0 && inner > 0 {
+		pass = inner / 2 // a latency stays positive
+	}
+	var cases []sloCase
+	add := func(c sloCase) {
+		// Bounds near the limits of float64 leave no number beyond them.
+		if v, ok := c.measurement["value"].(float64); ok && (math.IsInf(v, 0) || math.IsNaN(v)) {
+			return
+		}
+		cases = append(cases, c)
+	}
+	add(sloCase{
 		name:        "passes",
 		why:         fmt.Sprintf("Well inside %g: pass.", inner),
-		measurement: map[string]any{"value": inner - sign*step(inner)},
+		measurement: map[string]any{"value": pass},
 		want:        "pass",
-	}}
+	})
 	if s.Warning != nil {
-		cases = append(cases, sloCase{
+		add(sloCase{
 			name:        "warns",
 			why:         fmt.Sprintf("Between the warning %g and the bound %g: warn.", *s.Warning, limit),
-			measurement: map[string]any{"value": (*s.Warning + limit) / 2},
+			measurement: map[string]any{"value": *s.Warning/2 + limit/2},
 			want:        "warn",
 		})
 	}
-	return append(cases,
-		sloCase{
-			name:        "fails",
-			why:         fmt.Sprintf("Beyond the bound %g: fail.", limit),
-			measurement: map[string]any{"value": limit + sign*step(limit)},
-			want:        "fail",
-		},
-		sloCase{
-			name:        "without_data",
-			why:         "No value: " + noData + ", as no_data says.",
-			measurement: map[string]any{"value": nil},
-			want:        noData,
-		})
+	add(sloCase{
+		name:        "fails",
+		why:         fmt.Sprintf("Beyond the bound %g: fail.", limit),
+		measurement: map[string]any{"value": limit + sign*step(limit)},
+		want:        "fail",
+	})
+	add(sloCase{
+		name:        "without_data",
+		why:         "No value: " + noData + ", as no_data says.",
+		measurement: map[string]any{"value": nil},
+		want:        noData,
+	})
+	return cases
 }

@@ -90,7 +90,7 @@ only checked to be an entente bundle whose policies compile.
 Exit status: 0 verified, 1 the check failed, 2 unreadable file or usage.`,
 	flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) int {
 		key := fs.String("verification-key", "", "the PEM public `key` or HMAC secret, or the file holding it")
-		keyID := fs.String("verification-key-id", policies.DefaultKeyID, "the key `ID` the signature must carry")
+		keyID := fs.String("verification-key-id", policies.DefaultKeyID, "the `ID` under which the key is known, as opa run --verification-key-id")
 		alg := fs.String("signing-alg", "RS256", "the JWA `algorithm` of the key")
 		return func(ctx context.Context, e *env, args []string) int {
 			if len(args) != 1 {
@@ -152,6 +152,8 @@ var bundleInspectCommand = &command{
 				return exitInvalid
 			}
 			info := inspect(b)
+			// OPA's reader leaves the signatures out when it does not
+			// verify them: read the header from the file.
 			if token := policies.Signature(raw); token != "" {
 				info.Signature = signatureHeader(token)
 			}

@@ -5,19 +5,19 @@ import data.entente.lib
 ratio := {
 	"name": "availability", "indicator": "availability", "kind": "ratio",
 	"objective": 99.9, "warning": 99.95, "min": null, "max": null,
-	"min_events": 100, "no_data": "inconclusive", "unit": "",
+	"min_events": 100, "no_data": "inconclusive", "unit": "", "calendar": true,
 }
 
 latency := {
 	"name": "latency", "indicator": "latency_p99", "kind": "value",
 	"objective": null, "warning": 0.25, "min": null, "max": 0.3,
-	"min_events": 0, "no_data": "inconclusive", "unit": "s",
+	"min_events": 0, "no_data": "inconclusive", "unit": "s", "calendar": false,
 }
 
 uptime := {
 	"name": "uptime", "indicator": "probe_up", "kind": "timeslice",
 	"objective": 99.5, "warning": null, "min": null, "max": null,
-	"min_events": 1, "no_data": "fail", "unit": "",
+	"min_events": 1, "no_data": "fail", "unit": "", "calendar": false,
 }
 
 slo_with(def, m) := lib.slo(def, {"measurements": {"slos": {def.name: m}}})
@@ -131,7 +131,7 @@ test_timeslices_count_good_slices if {
 	r.message == "uptime has no data: no slice was counted (counted as fail, as no_data says)"
 }
 
-access := {"name": "staging-access", "party": "customer", "kind": "fact", "fact": "staging_access_granted", "due_ns": time.parse_rfc3339_ns("2026-03-01T00:00:00Z"), "due": "2026-03-01", "min": null, "max": null}
+access := {"name": "staging-access", "party": "customer", "kind": "fact", "fact": "staging_access_granted", "due_unix": time.parse_rfc3339_ns("2026-03-01T00:00:00Z") / 1000000000, "due": "2026-03-01", "min": null, "max": null}
 
 duty(def, at, facts) := lib.responsibility(def, {"at": at, "facts": facts})
 
@@ -147,10 +147,10 @@ test_a_fact_before_its_due_date_is_pending if {
 test_a_fact_after_its_due_date if {
 	duty(access, "2026-03-02T00:00:00Z", {"staging_access_granted": false}).status == "breached"
 	duty(access, "2026-03-02T00:00:00Z", {}).status == "unknown"
-	duty(object.union(access, {"due_ns": null, "due": null}), "2026-01-01T00:00:00Z", {"staging_access_granted": false}).status == "breached"
+	duty(object.union(access, {"due_unix": null, "due": null}), "2026-01-01T00:00:00Z", {"staging_access_granted": false}).status == "breached"
 }
 
-ack := {"name": "p1-acknowledgement", "party": "provider", "kind": "indicator", "max": 15, "min": null, "due": null, "due_ns": null}
+ack := {"name": "p1-acknowledgement", "party": "provider", "kind": "indicator", "max": 15, "min": null, "due": null, "due_unix": null}
 
 test_a_measured_responsibility if {
 	lib.responsibility(ack, {"measurements": {"responsibilities": {"p1-acknowledgement": {"value": 12}}}}).status == "met"
@@ -193,7 +193,7 @@ test_a_running_calendar_period_is_not_final if {
 }
 
 test_credits_above_the_cap_are_capped if {
-	t := lib.credit_total([{"status": "owed", "percent": 40}, {"status": "owed", "percent": 25}, {"status": "unknown", "percent": null}], fee)
+	t := lib.credit_total([{"status": "owed", "percent": 40}, {"status": "owed", "percent": 25}, {"status": "none", "percent": 0}], fee)
 	t.percent == 50
 	t.amount == 6000
 	t.capped == true
@@ -202,7 +202,7 @@ test_credits_above_the_cap_are_capped if {
 	u.amount == 1200
 }
 
-review_def := {"due_ns": time.parse_rfc3339_ns("2027-01-15T00:00:00Z"), "due": "2027-01-15", "notice_ns": ((30 * 24) * 3600) * 1000000000, "owner": "customer"}
+review_def := {"due_unix": time.parse_rfc3339_ns("2027-01-15T00:00:00Z") / 1000000000, "due": "2027-01-15", "notice_seconds": (30 * 24) * 3600, "owner": "customer"}
 
 test_review_status if {
 	lib.review(review_def, {"at": "2026-11-01T00:00:00Z"}).status == "current"
@@ -212,7 +212,7 @@ test_review_status if {
 
 agreement := {
 	"name": "payments-hosting", "title": "Payments", "version": "2.1.0",
-	"effective_ns": time.parse_rfc3339_ns("2026-01-01T00:00:00Z"), "expires_ns": time.parse_rfc3339_ns("2028-01-01T00:00:00Z"),
+	"effective_unix": time.parse_rfc3339_ns("2026-01-01T00:00:00Z") / 1000000000, "expires_unix": time.parse_rfc3339_ns("2028-01-01T00:00:00Z") / 1000000000,
 	"slos": ["availability", "latency"], "responsibilities": ["ack"], "credits": [], "fee": null,
 }
 
@@ -242,4 +242,56 @@ test_an_agreement_outside_its_term_is_inactive_and_measures_nothing if {
 	v.slos == []
 	w := lib.verdict(agreement, {}, {}, {}, null, {"at": "2028-01-01T00:00:00Z"})
 	w.inactive == "expired"
+}
+
+test_elapsed_applies_to_calendar_periods_only if {
+	r := slo_with(uptime, {"good": 8000, "total": 8640, "elapsed": 0.25})
+	lib.round_figure(r.budget_consumed) == lib.round_figure(r.burn_rate)
+}
+
+test_elapsed_out_of_range_is_an_error if {
+	slo_with(ratio, {"good": 9990, "total": 10000, "elapsed": 5}).status == "error"
+	slo_with(ratio, {"good": 9990, "total": 10000, "elapsed": "half"}).status == "error"
+}
+
+test_a_value_slo_given_counts_is_an_error_not_no_data if {
+	slo_with(object.union(latency, {"no_data": "pass"}), {"good": 5, "total": 10}).status == "error"
+	slo_with(object.union(latency, {"no_data": "pass"}), {}).status == "error"
+}
+
+test_the_window_measured_is_echoed if {
+	r := slo_with(ratio, {"good": 9990, "total": 10000, "window": {"start": "a", "end": "b"}, "excluded_seconds": 7200})
+	r.window == {"start": "a", "end": "b"}
+	r.excluded_seconds == 7200
+}
+
+test_a_fact_that_is_not_a_boolean_is_unknown if {
+	r := duty(access, "2026-02-01T00:00:00Z", {"staging_access_granted": "yes"})
+	r.status == "unknown"
+	r.message == "fact staging_access_granted is \"yes\"; it must be true or false"
+}
+
+test_an_unknown_credit_leaves_the_total_unknown if {
+	t := lib.credit_total([{"status": "owed", "percent": 10}, {"status": "unknown", "percent": null}], fee)
+	t.percent == null
+	t.amount == null
+}
+
+test_at_can_be_unix_seconds if {
+	v := lib.verdict(agreement, {}, {}, {}, null, {"at": 1767225600})
+	v.inactive == null
+}
+
+test_an_at_that_is_not_a_time_gives_no_verdict if {
+	not lib.verdict(agreement, {}, {}, {}, null, {"at": "2026-06-15"})
+}
+
+test_an_input_that_is_not_an_object_gives_no_verdict if {
+	not lib.verdict(agreement, {}, {}, {}, null, "x")
+}
+
+test_a_block_without_a_result_is_an_error_not_dropped if {
+	v := lib.verdict(agreement, {"availability": {"status": "pass"}}, {"ack": {"status": "met"}}, {}, null, {"at": "2026-06-15T00:00:00Z"})
+	v.slos[1].status == "error"
+	v.status == "inconclusive"
 }

@@ -17,10 +17,17 @@
 # "elapsed" is the share of a calendar period that has passed (default 1).
 package entente.lib
 
-# now_ns is the evaluation time, in nanoseconds since the epoch.
-now_ns(inp) := time.parse_rfc3339_ns(inp.at) if {
+# now is the evaluation time, in seconds since the epoch: "at" as an RFC
+# 3339 time or a number of seconds, or the present when there is no "at".
+# An "at" that is neither leaves the verdict undefined: it never falls back
+# to the present.
+now(inp) := time.parse_rfc3339_ns(inp.at) / 1000000000 if {
 	is_string(inp.at)
-} else := time.now_ns()
+} else := inp.at if {
+	is_number(inp.at)
+} else := time.now_ns() / 1000000000 if {
+	not "at" in object.keys(inp)
+}
 
 # measurement returns what the input says of a block, or null.
 measurement(inp, kind, name) := object.get(inp, ["measurements", kind, name], null)
@@ -45,14 +52,21 @@ slo(def, inp) := {
 	"budget_consumed": _rounded(consumed),
 	"budget_remaining": _rounded(_minus_from_one(consumed)),
 	"message": _slo_message(def, raw, status, obs),
+	"window": _echo(m, "window"),
+	"excluded_seconds": _echo(m, "excluded_seconds"),
 } if {
 	m := measurement(inp, "slos", def.name)
 	obs := _observe(def, m)
 	raw := _raw_status(def, obs)
 	status := _apply_no_data(def, raw)
 	burn := _burn_rate(def, obs.measured)
-	consumed := _times(burn, _elapsed(m))
+	consumed := _times(burn, _elapsed(def, m))
 }
+
+# _echo passes on what the evaluator says of the window measured.
+_echo(m, key) := m[key] if {
+	is_object(m)
+} else := null
 
 _failed(why) := {"error": why, "good": null, "total": null, "measured": null}
 
@@ -64,6 +78,8 @@ _observe(def, m) := _failed("no measurement was given") if {
 	not is_object(m)
 } else := _failed(m.error) if {
 	is_string(m.error)
+} else := _failed("elapsed must be a number from 0 to 1") if {
+	not _elapsed_valid(m)
 } else := _observe_value(m) if {
 	def.kind == "value"
 } else := _observe_counts(def, m)
@@ -71,7 +87,9 @@ _observe(def, m) := _failed("no measurement was given") if {
 _observe_value(m) := {"error": null, "good": null, "total": null, "measured": m.value} if {
 	is_number(m.value)
 } else := {"error": null, "good": null, "total": null, "measured": null} if {
-	object.get(m, "value", null) == null
+	m.value == null
+} else := _failed("the measurement has no value") if {
+	not "value" in object.keys(m)
 } else := _failed("the value is not a number")
 
 _observe_counts(def, m) := _failed("good and total must be numbers") if {
@@ -149,9 +167,20 @@ _burn_rate(def, v) := (100 - v) / (100 - def.objective) if {
 	is_number(v)
 } else := null
 
-_elapsed(m) := m.elapsed if {
+# _elapsed is the share of a calendar period that has passed; a rolling
+# window has always fully elapsed.
+_elapsed(def, m) := m.elapsed if {
+	def.calendar
 	is_number(m.elapsed)
 } else := 1
+
+_elapsed_valid(m) if not "elapsed" in object.keys(m)
+
+_elapsed_valid(m) if {
+	is_number(m.elapsed)
+	m.elapsed >= 0
+	m.elapsed <= 1
+}
 
 _times(x, y) := x * y if is_number(x)
 
@@ -233,25 +262,44 @@ responsibility(def, inp) := {
 	"name": def.name,
 	"party": def.party,
 	"status": status,
-	"measured": measured,
+	"measured": obs.measured,
 	"due": def.due,
+	"message": _duty_message(def, status, obs),
 } if {
 	def.kind == "indicator"
 	m := measurement(inp, "responsibilities", def.name)
-	obs := _observe({"kind": "value"}, m)
-	measured := obs.measured
+	obs := _observe({"kind": "value", "calendar": false}, m)
 	status := _measured_duty(def, obs)
 }
 
 responsibility(def, inp) := {
 	"name": def.name,
 	"party": def.party,
-	"status": _fact_duty(def, object.get(inp, ["facts", def.fact], null), now_ns(inp)),
+	"status": status,
 	"measured": null,
 	"due": def.due,
+	"message": _fact_message(def, status, fact),
 } if {
 	def.kind == "fact"
+	fact := object.get(inp, ["facts", def.fact], null)
+	status := _fact_duty(def, fact, now(inp))
 }
+
+_duty_message(def, "unknown", obs) := sprintf("%s could not be measured: %s", [def.name, obs.error]) if {
+	obs.error != null
+} else := sprintf("%s has no data", [def.name])
+
+_duty_message(def, status, obs) := sprintf("%s %v: %s", [def.name, round_figure(obs.measured), status]) if {
+	status != "unknown"
+}
+
+_fact_message(def, status, fact) := sprintf("fact %s is %s; it must be true or false", [def.fact, json.marshal(fact)]) if {
+	fact != null
+	not is_boolean(fact)
+} else := sprintf("fact %s is not given", [def.fact]) if {
+	fact == null
+	status != "pending"
+} else := sprintf("fact %s is %v: %s", [def.fact, fact, status])
 
 _measured_duty(def, obs) := "unknown" if {
 	obs.measured == null
@@ -261,10 +309,13 @@ _measured_duty(def, obs) := "unknown" if {
 
 _fact_duty(_, true, _) := "met"
 
-_fact_duty(def, fact, now) := "pending" if {
+_fact_duty(def, fact, t) := "unknown" if {
+	fact != null
+	not is_boolean(fact)
+} else := "pending" if {
 	fact != true
-	def.due_ns != null
-	now < def.due_ns
+	def.due_unix != null
+	t < def.due_unix
 } else := "breached" if {
 	fact == false
 } else := "unknown" if {
@@ -319,11 +370,21 @@ _owed(p) := "owed" if p > 0
 
 _final(def, inp) := false if {
 	def.calendar
-	_elapsed(measurement(inp, "slos", def.slo)) < 1
+	m := measurement(inp, "slos", def.slo)
+	not m.elapsed >= 1
 } else := true
 
-# credit_total adds up the credits owed, capped by the fee's cap.
+# credit_total adds up the credits owed, capped by the fee's cap. While any
+# credit is unknown, so is the total.
 credit_total(credits, fee) := {
+	"percent": null,
+	"amount": null,
+	"currency": fee.currency,
+	"capped": null,
+} if {
+	some c in credits
+	c.status == "unknown"
+} else := {
 	"percent": capped,
 	"amount": round_figure((capped * fee.monthly) / 100),
 	"currency": fee.currency,
@@ -342,12 +403,12 @@ _cap(total, limit) := min([total, limit]) if limit != null
 #
 
 # review returns whether the agreement's own review is due.
-review(def, inp) := {"status": _review_status(def, now_ns(inp)), "due": def.due, "owner": def.owner}
+review(def, inp) := {"status": _review_status(def, now(inp)), "due": def.due, "owner": def.owner}
 
-_review_status(def, now) := "overdue" if {
-	now > def.due_ns
+_review_status(def, t) := "overdue" if {
+	t > def.due_unix
 } else := "due_soon" if {
-	now >= def.due_ns - def.notice_ns
+	t >= def.due_unix - def.notice_seconds
 } else := "current"
 
 # verdict puts the results of an agreement together, in the order its
@@ -365,26 +426,32 @@ verdict(agreement, slos, responsibilities, credits, review_result, inp) := {
 	"credit_total": _credit_total(agreement, credit_list, inactive),
 	"review": review_result,
 } if {
-	inactive := _inactive(agreement, now_ns(inp))
+	is_object(inp)
+	inactive := _inactive(agreement, now(inp))
 	slo_list := _in_order(inactive, agreement.slos, slos)
 	duty_list := _in_order(inactive, agreement.responsibilities, responsibilities)
 	credit_list := _in_order(inactive, agreement.credits, credits)
 }
 
-_inactive(agreement, now) := "not_yet_effective" if {
-	now < agreement.effective_ns
+_inactive(agreement, t) := "not_yet_effective" if {
+	t < agreement.effective_unix
 } else := "expired" if {
-	agreement.expires_ns != null
-	now >= agreement.expires_ns
+	agreement.expires_unix != null
+	t >= agreement.expires_unix
 } else := null
 
 # Nothing is measured while an agreement is inactive. (No literal [] here:
 # an empty collection in a rule's type makes OPA's type checker look for
 # "with" overrides in every module, for every agreement.)
-_in_order(inactive, names, results) := [results[n] |
+_in_order(inactive, names, results) := [_result(results, n) |
 	some n in names
 	inactive == null
 ]
+
+# _result never drops a block: one without a result is an error.
+_result(results, n) := results[n] if {
+	n in object.keys(results)
+} else := {"name": n, "status": "error", "message": sprintf("%s has no result: the input is not what the policy expects", [n])}
 
 _credit_total(agreement, credits, null) := credit_total(credits, agreement.fee) if agreement.fee != null
 

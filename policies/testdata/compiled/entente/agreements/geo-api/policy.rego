@@ -14,8 +14,8 @@ agreement := {
 	"name": "geo-api",
 	"title": "Geocoding and Map Tiles API - Enterprise plan",
 	"version": "1.2.0",
-	"effective_ns": 1775016000000000000,
-	"expires_ns": 1838174400000000000,
+	"effective_unix": 1775016000,
+	"expires_unix": 1838174400,
 	"slos": ["availability", "geocode-latency", "latency-hours", "tile-availability", "external-uptime"],
 	"responsibilities": ["stay-within-rate-limit", "ip-allowlist"],
 	"credits": ["availability", "geocode-latency"],
@@ -26,8 +26,8 @@ agreement := {
 	},
 }
 
-# Monthly availability of the geocoding API. At least 99.95% of api_errors
-# events good (warning below 99.98%), each calendar month.
+# SLO availability: Monthly availability of the geocoding API. At least 99.95%
+# of api_errors events good (warning below 99.98%), each calendar month.
 slos["availability"] := lib.slo(
 	{
 		"name": "availability",
@@ -40,12 +40,13 @@ slos["availability"] := lib.slo(
 		"min_events": 1000,
 		"no_data": "fail",
 		"unit": "",
+		"calendar": true,
 	},
 	input,
 )
 
-# p95 geocoding latency over the calendar month. geocode_latency_p95 at most
-# 0.4 s (warning at 0.3), each calendar month.
+# SLO geocode-latency: p95 geocoding latency over the calendar month.
+# geocode_latency_p95 at most 0.4 s (warning at 0.3), each calendar month.
 slos["geocode-latency"] := lib.slo(
 	{
 		"name": "geocode-latency",
@@ -58,12 +59,13 @@ slos["geocode-latency"] := lib.slo(
 		"min_events": 0,
 		"no_data": "pass",
 		"unit": "s",
+		"calendar": true,
 	},
 	input,
 )
 
-# Hours with an acceptable p95 geocoding latency. At least 99% of 1h slices
-# good, over the last 30d.
+# SLO latency-hours: Hours with an acceptable p95 geocoding latency. At least
+# 99% of 1h slices good, over the last 30d.
 slos["latency-hours"] := lib.slo(
 	{
 		"name": "latency-hours",
@@ -76,12 +78,13 @@ slos["latency-hours"] := lib.slo(
 		"min_events": 1,
 		"no_data": "inconclusive",
 		"unit": "s",
+		"calendar": false,
 	},
 	input,
 )
 
-# Map tile availability per calendar quarter. At least 99.5% of 5m slices
-# good, each calendar quarter.
+# SLO tile-availability: Map tile availability per calendar quarter. At least
+# 99.5% of 5m slices good, each calendar quarter.
 slos["tile-availability"] := lib.slo(
 	{
 		"name": "tile-availability",
@@ -94,12 +97,14 @@ slos["tile-availability"] := lib.slo(
 		"min_events": 1,
 		"no_data": "inconclusive",
 		"unit": "",
+		"calendar": true,
 	},
 	input,
 )
 
-# Weekly success rate of the external probes (ISO weeks, Monday to Sunday).
-# probe_success_pct at least 99.5 % (warning at 99.8), each calendar week.
+# SLO external-uptime: Weekly success rate of the external probes (ISO weeks,
+# Monday to Sunday). probe_success_pct at least 99.5 % (warning at 99.8), each
+# calendar week.
 slos["external-uptime"] := lib.slo(
 	{
 		"name": "external-uptime",
@@ -112,6 +117,7 @@ slos["external-uptime"] := lib.slo(
 		"min_events": 0,
 		"no_data": "inconclusive",
 		"unit": "%",
+		"calendar": true,
 	},
 	input,
 )
@@ -127,7 +133,7 @@ responsibilities["stay-within-rate-limit"] := lib.responsibility(
 		"max": 5,
 		"fact": null,
 		"due": null,
-		"due_ns": null,
+		"due_unix": null,
 	},
 	input,
 )
@@ -143,7 +149,7 @@ responsibilities["ip-allowlist"] := lib.responsibility(
 		"max": null,
 		"fact": "ip_allowlist_provided",
 		"due": "2026-03-25",
-		"due_ns": 1774411200000000000,
+		"due_unix": 1774411200,
 	},
 	input,
 )
@@ -198,12 +204,12 @@ credits["geocode-latency"] := lib.credit(
 	input,
 )
 
-# Reviewed every 1y; last reviewed on 2026-03-10.
+# Review: every 365d; last reviewed on 2026-03-10.
 review := lib.review(
 	{
 		"due": "2027-03-10",
-		"due_ns": 1804654800000000000,
-		"notice_ns": 5184000000000000,
+		"due_unix": 1804654800,
+		"notice_seconds": 5184000,
 		"owner": "provider",
 	},
 	input,

@@ -14,8 +14,8 @@ agreement := {
 	"name": "managed-support",
 	"title": "Managed Kubernetes operations and support desk",
 	"version": "3.0.2",
-	"effective_ns": 1767225600000000000,
-	"expires_ns": null,
+	"effective_unix": 1767225600,
+	"expires_unix": null,
 	"slos": ["p1-acknowledgement", "p2-acknowledgement", "first-response", "resolution", "portal-availability", "oncall-coverage"],
 	"responsibilities": ["restore-tests", "critical-patching", "change-approval", "vpn-access", "runbook-handover", "escalation-contacts"],
 	"credits": ["resolution", "p1-acknowledgement"],
@@ -26,8 +26,8 @@ agreement := {
 	},
 }
 
-# Acknowledge every P1 incident within 15 minutes. p1_ack_minutes at most 15
-# min (warning at 10), each calendar day.
+# SLO p1-acknowledgement: Acknowledge every P1 incident within 15 minutes.
+# p1_ack_minutes at most 15 min (warning at 10), each calendar day.
 slos["p1-acknowledgement"] := lib.slo(
 	{
 		"name": "p1-acknowledgement",
@@ -40,12 +40,13 @@ slos["p1-acknowledgement"] := lib.slo(
 		"min_events": 0,
 		"no_data": "pass",
 		"unit": "min",
+		"calendar": true,
 	},
 	input,
 )
 
-# Acknowledge every P2 incident within 60 minutes. p2_ack_minutes at most 60
-# min (warning at 45), each calendar month.
+# SLO p2-acknowledgement: Acknowledge every P2 incident within 60 minutes.
+# p2_ack_minutes at most 60 min (warning at 45), each calendar month.
 slos["p2-acknowledgement"] := lib.slo(
 	{
 		"name": "p2-acknowledgement",
@@ -58,12 +59,13 @@ slos["p2-acknowledgement"] := lib.slo(
 		"min_events": 0,
 		"no_data": "pass",
 		"unit": "min",
+		"calendar": true,
 	},
 	input,
 )
 
-# First response on 90% of P3/P4 tickets within 4 hours. first_response_p90 at
-# most 14400 s (warning at 10800), each calendar month.
+# SLO first-response: First response on 90% of P3/P4 tickets within 4 hours.
+# first_response_p90 at most 14400 s (warning at 10800), each calendar month.
 slos["first-response"] := lib.slo(
 	{
 		"name": "first-response",
@@ -76,13 +78,14 @@ slos["first-response"] := lib.slo(
 		"min_events": 0,
 		"no_data": "inconclusive",
 		"unit": "s",
+		"calendar": true,
 	},
 	input,
 )
 
-# 95% of P1 and P2 incidents resolved within target each month. At least 95%
-# of resolved_in_target events good (warning below 97.5%), each calendar
-# month.
+# SLO resolution: 95% of P1 and P2 incidents resolved within target each
+# month. At least 95% of resolved_in_target events good (warning below 97.5%),
+# each calendar month.
 slos["resolution"] := lib.slo(
 	{
 		"name": "resolution",
@@ -95,12 +98,13 @@ slos["resolution"] := lib.slo(
 		"min_events": 5,
 		"no_data": "inconclusive",
 		"unit": "",
+		"calendar": true,
 	},
 	input,
 )
 
-# Yearly availability of the ticket portal. At least 99.5% of portal_requests
-# events good, each calendar year.
+# SLO portal-availability: Yearly availability of the ticket portal. At least
+# 99.5% of portal_requests events good, each calendar year.
 slos["portal-availability"] := lib.slo(
 	{
 		"name": "portal-availability",
@@ -113,12 +117,13 @@ slos["portal-availability"] := lib.slo(
 		"min_events": 1,
 		"no_data": "inconclusive",
 		"unit": "",
+		"calendar": true,
 	},
 	input,
 )
 
-# At least two on-call engineers at all times. At least 99.9% of 15m slices
-# good, each calendar month.
+# SLO oncall-coverage: At least two on-call engineers at all times. At least
+# 99.9% of 15m slices good, each calendar month.
 slos["oncall-coverage"] := lib.slo(
 	{
 		"name": "oncall-coverage",
@@ -131,6 +136,7 @@ slos["oncall-coverage"] := lib.slo(
 		"min_events": 1,
 		"no_data": "inconclusive",
 		"unit": "",
+		"calendar": true,
 	},
 	input,
 )
@@ -146,7 +152,7 @@ responsibilities["restore-tests"] := lib.responsibility(
 		"max": null,
 		"fact": null,
 		"due": null,
-		"due_ns": null,
+		"due_unix": null,
 	},
 	input,
 )
@@ -162,7 +168,7 @@ responsibilities["critical-patching"] := lib.responsibility(
 		"max": 14,
 		"fact": null,
 		"due": null,
-		"due_ns": null,
+		"due_unix": null,
 	},
 	input,
 )
@@ -178,7 +184,7 @@ responsibilities["change-approval"] := lib.responsibility(
 		"max": 48,
 		"fact": null,
 		"due": null,
-		"due_ns": null,
+		"due_unix": null,
 	},
 	input,
 )
@@ -194,7 +200,7 @@ responsibilities["vpn-access"] := lib.responsibility(
 		"max": null,
 		"fact": "vpn_access_granted",
 		"due": "2026-01-15",
-		"due_ns": 1768435200000000000,
+		"due_unix": 1768435200,
 	},
 	input,
 )
@@ -210,7 +216,7 @@ responsibilities["runbook-handover"] := lib.responsibility(
 		"max": null,
 		"fact": "runbooks_handed_over",
 		"due": "2026-02-01T12:00:00Z",
-		"due_ns": 1769947200000000000,
+		"due_unix": 1769947200,
 	},
 	input,
 )
@@ -226,7 +232,7 @@ responsibilities["escalation-contacts"] := lib.responsibility(
 		"max": null,
 		"fact": "escalation_contacts_current",
 		"due": null,
-		"due_ns": null,
+		"due_unix": null,
 	},
 	input,
 )
@@ -281,12 +287,12 @@ credits["p1-acknowledgement"] := lib.credit(
 	input,
 )
 
-# Reviewed every 26w; last reviewed on 2026-01-05.
+# Review: every 182d; last reviewed on 2026-01-05.
 review := lib.review(
 	{
 		"due": "2026-07-06",
-		"due_ns": 1783296000000000000,
-		"notice_ns": 1814400000000000,
+		"due_unix": 1783296000,
+		"notice_seconds": 1814400,
 		"owner": "provider",
 	},
 	input,

@@ -3,7 +3,7 @@ package entente.agreements["managed-support"]
 
 # Well inside 10: pass.
 test_p1_acknowledgement_passes if {
-	slos["p1-acknowledgement"].status == "pass" with input as {"at": "2026-01-02T00:00:00Z", "measurements": {"slos": {"p1-acknowledgement": {"value": 0}}}}
+	slos["p1-acknowledgement"].status == "pass" with input as {"at": "2026-01-02T00:00:00Z", "measurements": {"slos": {"p1-acknowledgement": {"value": 5}}}}
 }
 
 # Between the warning 10 and the bound 15: warn.
@@ -23,7 +23,7 @@ test_p1_acknowledgement_without_data if {
 
 # Well inside 45: pass.
 test_p2_acknowledgement_passes if {
-	slos["p2-acknowledgement"].status == "pass" with input as {"at": "2026-01-02T00:00:00Z", "measurements": {"slos": {"p2-acknowledgement": {"value": 0}}}}
+	slos["p2-acknowledgement"].status == "pass" with input as {"at": "2026-01-02T00:00:00Z", "measurements": {"slos": {"p2-acknowledgement": {"value": 22.5}}}}
 }
 
 # Between the warning 45 and the bound 60: warn.
@@ -43,7 +43,7 @@ test_p2_acknowledgement_without_data if {
 
 # Well inside 10800: pass.
 test_first_response_passes if {
-	slos["first-response"].status == "pass" with input as {"at": "2026-01-02T00:00:00Z", "measurements": {"slos": {"first-response": {"value": 0}}}}
+	slos["first-response"].status == "pass" with input as {"at": "2026-01-02T00:00:00Z", "measurements": {"slos": {"first-response": {"value": 5400}}}}
 }
 
 # Between the warning 10800 and the bound 14400: warn.

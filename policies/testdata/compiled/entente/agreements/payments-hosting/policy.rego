@@ -13,8 +13,8 @@ agreement := {
 	"name": "payments-hosting",
 	"title": "Payments API hosting",
 	"version": "2.1.0",
-	"effective_ns": 1767222000000000000,
-	"expires_ns": 1830207600000000000,
+	"effective_unix": 1767222000,
+	"expires_unix": 1830207600,
 	"slos": ["availability", "latency", "uptime"],
 	"responsibilities": ["p1-acknowledgement", "staging-access"],
 	"credits": ["availability"],
@@ -25,8 +25,8 @@ agreement := {
 	},
 }
 
-# Monthly availability. At least 99.9% of availability events good (warning
-# below 99.95%), each calendar month.
+# SLO availability: Monthly availability. At least 99.9% of availability
+# events good (warning below 99.95%), each calendar month.
 slos["availability"] := lib.slo(
 	{
 		"name": "availability",
@@ -39,11 +39,12 @@ slos["availability"] := lib.slo(
 		"min_events": 100,
 		"no_data": "inconclusive",
 		"unit": "",
+		"calendar": true,
 	},
 	input,
 )
 
-# latency_p99 at most 0.3 s (warning at 0.25), over the last 1w.
+# SLO latency: latency_p99 at most 0.3 s (warning at 0.25), over the last 7d.
 slos["latency"] := lib.slo(
 	{
 		"name": "latency",
@@ -56,11 +57,12 @@ slos["latency"] := lib.slo(
 		"min_events": 0,
 		"no_data": "inconclusive",
 		"unit": "s",
+		"calendar": false,
 	},
 	input,
 )
 
-# At least 99.5% of 5m slices good, over the last 30d.
+# SLO uptime: At least 99.5% of 5m slices good, over the last 30d.
 slos["uptime"] := lib.slo(
 	{
 		"name": "uptime",
@@ -73,6 +75,7 @@ slos["uptime"] := lib.slo(
 		"min_events": 1,
 		"no_data": "inconclusive",
 		"unit": "",
+		"calendar": false,
 	},
 	input,
 )
@@ -88,7 +91,7 @@ responsibilities["p1-acknowledgement"] := lib.responsibility(
 		"max": 15,
 		"fact": null,
 		"due": null,
-		"due_ns": null,
+		"due_unix": null,
 	},
 	input,
 )
@@ -104,7 +107,7 @@ responsibilities["staging-access"] := lib.responsibility(
 		"max": null,
 		"fact": "staging_access_granted",
 		"due": "2026-03-01",
-		"due_ns": 1772319600000000000,
+		"due_unix": 1772319600,
 	},
 	input,
 )
@@ -134,12 +137,12 @@ credits["availability"] := lib.credit(
 	input,
 )
 
-# Reviewed every 1y; last reviewed on 2026-01-15.
+# Review: every 365d; last reviewed on 2026-01-15.
 review := lib.review(
 	{
 		"due": "2027-01-15",
-		"due_ns": 1799967600000000000,
-		"notice_ns": 2592000000000000,
+		"due_unix": 1799967600,
+		"notice_seconds": 2592000,
 		"owner": "customer",
 	},
 	input,

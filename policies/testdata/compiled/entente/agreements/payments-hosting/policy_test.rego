@@ -23,7 +23,7 @@ test_availability_without_data if {
 
 # Well inside 0.25: pass.
 test_latency_passes if {
-	slos.latency.status == "pass" with input as {"at": "2026-01-01T23:00:00Z", "measurements": {"slos": {"latency": {"value": -0.75}}}}
+	slos.latency.status == "pass" with input as {"at": "2026-01-01T23:00:00Z", "measurements": {"slos": {"latency": {"value": 0.125}}}}
 }
 
 # Between the warning 0.25 and the bound 0.3: warn.
