@@ -1,0 +1,322 @@
+package evaluator
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/bundle"
+
+	"github.com/entente-dev/entente/agreements"
+	"github.com/entente-dev/entente/policies"
+)
+
+// Schema names the verdict document's format.
+const Schema = "entente.verdicts/v1"
+
+// Set is a compiled set of agreements, ready to evaluate: the prepared
+// policies, the plans that say how to measure each agreement, and the
+// revision they come from.
+type Set struct {
+	Decider  *policies.Decider
+	Plans    []policies.Plan
+	Revision string
+}
+
+// FromTree prepares the agreements of a compiled tree.
+func FromTree(ctx context.Context, tree *policies.Tree) (*Set, error) {
+	d, err := tree.Prepare(ctx)
+	if err != nil {
+		return nil, err
+	}
+	plans, err := policies.Plans(tree)
+	if err != nil {
+		return nil, err
+	}
+	return &Set{Decider: d, Plans: plans, Revision: tree.Digest()}, nil
+}
+
+// FromBundle prepares the agreements of a bundle.
+func FromBundle(ctx context.Context, b *bundle.Bundle) (*Set, error) {
+	d, err := policies.PrepareBundle(ctx, b)
+	if err != nil {
+		return nil, err
+	}
+	plans, err := policies.PlansFromData(b.Data)
+	if err != nil {
+		return nil, err
+	}
+	return &Set{Decider: d, Plans: plans, Revision: b.Manifest.Revision}, nil
+}
+
+// Verdict is the document of SPEC §4: the verdicts of a set of agreements
+// at one time.
+type Verdict struct {
+	Schema      string           `json:"schema"`
+	EvaluatedAt string           `json:"evaluated_at"`
+	Revision    string           `json:"revision"`
+	Status      string           `json:"status"`
+	Agreements  []map[string]any `json:"agreements"`
+}
+
+// severity orders agreement statuses from best to worst.
+var severity = map[string]int{"inactive": 0, "compliant": 1, "at_risk": 2, "inconclusive": 3, "breached": 4}
+
+// Options control an evaluation.
+type Options struct {
+	// At is the evaluation time, in whole seconds.
+	At time.Time
+	// Facts are keyed by agreement, then by fact.
+	Facts map[string]map[string]any
+	// Agreements limits the evaluation to these names; empty means all.
+	Agreements []string
+	// Concurrency bounds the SLOs measured at once (default 16).
+	Concurrency int
+	Logger      *slog.Logger
+}
+
+// Evaluate measures every agreement of the set from the source and returns
+// their verdicts. A source that fails gives SLOs with the status error,
+// never an error here; errors are for what makes a verdict impossible.
+func (s *Set) Evaluate(ctx context.Context, src Source, opts Options) (*Verdict, error) {
+	at := opts.At.Truncate(time.Second)
+	if at.IsZero() {
+		at = time.Now().Truncate(time.Second)
+	}
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	plans, err := s.selected(opts.Agreements)
+	if err != nil {
+		return nil, err
+	}
+	m := newMemo(src)
+	limit := opts.Concurrency
+	if limit <= 0 {
+		limit = 16
+	}
+	sem := make(chan struct{}, limit)
+
+	inputs := make([]map[string]any, len(plans))
+	audits := make([]*audit, len(plans))
+	var wg sync.WaitGroup
+	for i, p := range plans {
+		in, a, err := s.measure(ctx, m, sem, &wg, p, at, opts.Facts[p.Agreement], logger)
+		if err != nil {
+			return nil, err
+		}
+		inputs[i], audits[i] = in, a
+	}
+	wg.Wait()
+
+	v := &Verdict{Schema: Schema, EvaluatedAt: at.UTC().Format(time.RFC3339), Revision: s.Revision, Status: "inactive", Agreements: []map[string]any{}}
+	for i, p := range plans {
+		value, err := ast.InterfaceToValue(inputs[i])
+		if err != nil {
+			return nil, fmt.Errorf("input of %s: %w", p.Agreement, err)
+		}
+		result, err := s.Decider.Verdict(ctx, p.Agreement, value)
+		if err != nil {
+			return nil, err
+		}
+		audits[i].annotate(p, result)
+		v.Agreements = append(v.Agreements, result)
+		if st, _ := result["status"].(string); severity[st] > severity[v.Status] {
+			v.Status = st
+		}
+	}
+	return v, nil
+}
+
+func (s *Set) selected(names []string) ([]policies.Plan, error) {
+	if len(names) == 0 {
+		return s.Plans, nil
+	}
+	var out []policies.Plan
+	for _, n := range names {
+		found := false
+		for _, p := range s.Plans {
+			if p.Agreement == n {
+				out, found = append(out, p), true
+				break
+			}
+		}
+		if !found {
+			var have []string
+			for _, p := range s.Plans {
+				have = append(have, p.Agreement)
+			}
+			return nil, fmt.Errorf("%w %q; the agreements are %s", policies.ErrUnknownAgreement, n, strings.Join(have, ", "))
+		}
+	}
+	return out, nil
+}
+
+// audit keeps, per block, the queries sent for it.
+type audit struct {
+	mu      sync.Mutex
+	queries map[string][]QueryRecord // key: "slos/NAME" or "responsibilities/NAME"
+}
+
+func (a *audit) add(key string, q QueryRecord) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.queries == nil {
+		a.queries = map[string][]QueryRecord{}
+	}
+	a.queries[key] = append(a.queries[key], q)
+}
+
+// annotate adds to a verdict what Go knows and the policy does not: where
+// each block is written and the queries sent for it.
+func (a *audit) annotate(p policies.Plan, result map[string]any) {
+	result["source"] = p.Source
+	sources := map[string]policies.Source{}
+	for _, s := range p.SLOs {
+		sources["slos/"+s.Name] = s.Source
+	}
+	for _, r := range p.Responsibilities {
+		sources["responsibilities/"+r.Name] = r.Source
+	}
+	for _, kind := range []string{"slos", "responsibilities"} {
+		list, _ := result[kind].([]any)
+		for _, item := range list {
+			obj, ok := item.(map[string]any)
+			if !ok {
+				continue
+			}
+			key := kind + "/" + fmt.Sprint(obj["name"])
+			obj["source"] = sources[key]
+			q := a.queries[key]
+			if q == nil {
+				q = []QueryRecord{}
+			}
+			obj["queries"] = q
+		}
+	}
+}
+
+// measure works out an agreement's input document: its measurements,
+// started on the wait group, and its facts.
+func (s *Set) measure(ctx context.Context, m *memo, sem chan struct{}, wg *sync.WaitGroup, p policies.Plan, at time.Time, facts map[string]any, logger *slog.Logger) (map[string]any, *audit, error) {
+	a := &audit{}
+	if facts == nil {
+		facts = map[string]any{}
+	}
+	slos := map[string]any{}
+	duties := map[string]any{}
+	input := map[string]any{
+		"at":           at.UTC().Format(time.RFC3339),
+		"measurements": map[string]any{"slos": slos, "responsibilities": duties},
+		"facts":        facts,
+	}
+	loc, err := time.LoadLocation(p.TimeZone)
+	if err != nil {
+		return nil, a, fmt.Errorf("agreement %s: time zone: %w", p.Agreement, err)
+	}
+	effective, err := time.Parse(time.RFC3339, p.Effective)
+	if err != nil {
+		return nil, a, fmt.Errorf("agreement %s: effective: %w", p.Agreement, err)
+	}
+	if at.Before(effective) {
+		return input, a, nil // nothing is measured before the agreement starts
+	}
+	if p.Expires != nil {
+		if expires, err := time.Parse(time.RFC3339, *p.Expires); err == nil && !at.Before(expires) {
+			return input, a, nil
+		}
+	}
+	exclusions, err := exclusionsOf(p)
+	if err != nil {
+		return nil, a, fmt.Errorf("agreement %s: %w", p.Agreement, err)
+	}
+
+	var mu sync.Mutex
+	set := func(target map[string]any, name string, v map[string]any) {
+		mu.Lock()
+		target[name] = v
+		mu.Unlock()
+	}
+	for _, slo := range p.SLOs {
+		ind, ok := p.Indicators[slo.Indicator]
+		if !ok {
+			return nil, a, fmt.Errorf("agreement %s: SLO %s: no indicator %s in the plan", p.Agreement, slo.Name, slo.Indicator)
+		}
+		w := WindowAt(loc, effective, seconds(slo.WindowSeconds), calendarOf(slo.Calendar), at)
+		excluded := Applied(exclusions, slo.Name, w.Interval, loc)
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			r := recorder{memo: m, audit: a, key: "slos/" + slo.Name}
+			var v map[string]any
+			var err error
+			switch slo.Kind {
+			case string(agreements.ValueSLO):
+				v, err = r.value(ctx, ind.Value, w)
+			case string(agreements.TimesliceSLO):
+				v, err = r.timeslices(ctx, ind, slo.Timeslices, w, excluded)
+			default:
+				v, err = r.ratio(ctx, ind, Included(w.Interval, excluded))
+			}
+			if err != nil {
+				logger.Warn("measurement failed", "agreement", p.Agreement, "slo", slo.Name, "error", err)
+				v = failure(err)
+			}
+			v["window"] = windowDoc(w)
+			v["excluded_seconds"] = Seconds(excluded)
+			if w.Calendar != "" {
+				v["elapsed"] = w.Elapsed()
+			}
+			set(slos, slo.Name, v)
+		})
+	}
+	for _, duty := range p.Responsibilities {
+		if duty.Indicator == nil {
+			continue
+		}
+		ind, ok := p.Indicators[*duty.Indicator]
+		if !ok {
+			return nil, a, fmt.Errorf("agreement %s: responsibility %s: no indicator %s in the plan", p.Agreement, duty.Name, *duty.Indicator)
+		}
+		w := WindowAt(loc, effective, seconds(duty.WindowSeconds), calendarOf(duty.Calendar), at)
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			r := recorder{memo: m, audit: a, key: "responsibilities/" + duty.Name}
+			v, err := r.value(ctx, ind.Value, w)
+			if err != nil {
+				logger.Warn("measurement failed", "agreement", p.Agreement, "responsibility", duty.Name, "error", err)
+				v = failure(err)
+			}
+			set(duties, duty.Name, v)
+		})
+	}
+	return input, a, nil
+}
+
+func seconds(s *int64) time.Duration {
+	if s == nil {
+		return 0
+	}
+	return time.Duration(*s) * time.Second
+}
+
+func calendarOf(c *string) agreements.Calendar {
+	if c == nil {
+		return ""
+	}
+	return agreements.Calendar(*c)
+}
+
+func windowDoc(w Window) map[string]any {
+	var cal any
+	if w.Calendar != "" {
+		cal = string(w.Calendar)
+	}
+	return map[string]any{"start": w.Start.Format(time.RFC3339), "end": w.End.Format(time.RFC3339), "calendar": cal}
+}

@@ -1,0 +1,306 @@
+package evaluator
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/common/model"
+
+	"github.com/entente-dev/entente/agreements"
+	"github.com/entente-dev/entente/policies"
+)
+
+// fakeSource answers from a table keyed by "query@unix"; range queries by
+// "query@start..end/step". It counts the calls, and fails or returns two
+// series for queries it is told to.
+type fakeSource struct {
+	mu      sync.Mutex
+	answers map[string]model.Value
+	calls   map[string]int
+	fail    map[string]error
+}
+
+func newFake() *fakeSource {
+	return &fakeSource{answers: map[string]model.Value{}, calls: map[string]int{}, fail: map[string]error{}}
+}
+
+func (f *fakeSource) set(query string, at string, v float64) {
+	f.answers[query+"@"+fmt.Sprint(utc(at).Unix())] = model.Vector{{Value: model.SampleValue(v)}}
+}
+
+func (f *fakeSource) Query(_ context.Context, q string, t time.Time) (model.Value, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	key := q + "@" + fmt.Sprint(t.Unix())
+	f.calls[key]++
+	for prefix, err := range f.fail {
+		if strings.HasPrefix(q, prefix) {
+			return nil, &SourceError{Query: q, Err: err}
+		}
+	}
+	if v, ok := f.answers[key]; ok {
+		return v, nil
+	}
+	return model.Vector{}, nil
+}
+
+func (f *fakeSource) QueryRange(_ context.Context, q string, start, end time.Time, step time.Duration) (model.Value, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	key := fmt.Sprintf("%s@%d..%d/%d", q, start.Unix(), end.Unix(), int64(step/time.Second))
+	f.calls[key]++
+	if v, ok := f.answers[key]; ok {
+		return v, nil
+	}
+	return model.Matrix{}, nil
+}
+
+func (f *fakeSource) total() int {
+	n := 0
+	for _, c := range f.calls {
+		n += c
+	}
+	return n
+}
+
+func compileSet(t *testing.T, src string) *Set {
+	t.Helper()
+	set, diags := agreements.Parse(agreements.Source{Name: "a.hcl", Bytes: []byte(src)})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	tree, err := policies.Compile(set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := FromTree(context.Background(), tree)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+const semantics = `agreement "shop" {
+  title     = "Shop"
+  version   = "1.0.0"
+  effective = "2026-01-01"
+  expires   = "2027-01-01"
+  party "customer" {
+    name = "Globex"
+  }
+  indicator "errors" {
+    ratio {
+      bad   = "sum(increase(errors_total[${window}]))"
+      total = "sum(increase(requests_total[${window}]))"
+    }
+  }
+  indicator "latency" {
+    value = "max(max_over_time(latency_seconds[${window}]))"
+    unit  = "s"
+  }
+  indicator "up" {
+    value = "avg(avg_over_time(up[${window}]))"
+  }
+  slo "availability" {
+    indicator  = indicator.errors
+    objective  = 99
+    window     = "1d"
+    min_events = 10
+  }
+  slo "latency" {
+    indicator = indicator.latency
+    max       = 0.5
+    window    = "1d"
+  }
+  slo "uptime" {
+    indicator = indicator.up
+    objective = 50
+    window    = "4h"
+    timeslices {
+      slice   = "1h"
+      min     = 0.9
+      missing = "bad"
+    }
+  }
+  exclusion "nightly" {
+    cron     = "0 0 * * *"
+    duration = "2h"
+    slos     = [slo.availability]
+  }
+  responsibility "access" {
+    party = party.customer
+    fact  = "access_granted"
+    due   = "2026-03-01"
+  }
+}
+`
+
+// sloOf returns an SLO's result, its numbers as float64 as JSON reads them.
+func sloOf(t *testing.T, v *Verdict, name string) map[string]any {
+	t.Helper()
+	for _, s := range v.Agreements[0]["slos"].([]any) {
+		if m := s.(map[string]any); m["name"] == name {
+			out := map[string]any{}
+			for k, x := range m {
+				if n, ok := x.(json.Number); ok {
+					x, _ = n.Float64()
+				}
+				out[k] = x
+			}
+			return out
+		}
+	}
+	t.Fatalf("no SLO %s in %v", name, v.Agreements[0]["slos"])
+	return nil
+}
+
+func TestARatioIsSummedOverTheIntervalsAroundTheExclusions(t *testing.T) {
+	s := compileSet(t, semantics)
+	src := newFake()
+	// The window [Nov 1 01:00, Nov 2 01:00] minus the nightly 00:00-02:00
+	// runs is [Nov 1 02:00, Nov 2 00:00]: 22 hours, measured at its end.
+	src.set("sum(increase(requests_total[79200s]))", "2026-11-02T00:00:00Z", 1000)
+	src.set("sum(increase(errors_total[79200s]))", "2026-11-02T00:00:00Z", 5)
+	v, err := s.Evaluate(context.Background(), src, Options{At: utc("2026-11-02T01:00:00Z")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := sloOf(t, v, "availability")
+	if a["good"] != 995.0 || a["total"] != 1000.0 || a["status"] != "pass" {
+		t.Errorf("good %v total %v status %v, want 995, 1000, pass", a["good"], a["total"], a["status"])
+	}
+	if a["excluded_seconds"] != 7200.0 {
+		t.Errorf("excluded_seconds %v, want 7200", a["excluded_seconds"])
+	}
+	queries := a["queries"].([]QueryRecord)
+	if len(queries) != 2 || queries[0].Query != "sum(increase(requests_total[79200s]))" || queries[0].Time != "2026-11-02T00:00:00Z" {
+		t.Errorf("queries %+v", queries)
+	}
+}
+
+func TestFewerEventsThanMinEventsIsNoData(t *testing.T) {
+	s := compileSet(t, semantics)
+	src := newFake()
+	src.set("sum(increase(requests_total[79200s]))", "2026-11-02T00:00:00Z", 9)
+	v, _ := s.Evaluate(context.Background(), src, Options{At: utc("2026-11-02T01:00:00Z")})
+	if a := sloOf(t, v, "availability"); a["status"] != "no_data" || a["measured"] != nil {
+		t.Errorf("status %v measured %v, want no_data, null", a["status"], a["measured"])
+	}
+}
+
+func TestAValueSLOIsMeasuredOnceOverTheWholeWindow(t *testing.T) {
+	s := compileSet(t, semantics)
+	src := newFake()
+	src.set("max(max_over_time(latency_seconds[86400s]))", "2026-11-02T01:00:00Z", 0.7)
+	v, _ := s.Evaluate(context.Background(), src, Options{At: utc("2026-11-02T01:00:00Z")})
+	l := sloOf(t, v, "latency")
+	if l["measured"] != 0.7 || l["status"] != "fail" || l["excluded_seconds"] != 0.0 {
+		t.Errorf("latency %v", l)
+	}
+}
+
+func TestTimeslicesCountMissingSlicesAsTheAgreementSays(t *testing.T) {
+	s := compileSet(t, semantics)
+	src := newFake()
+	// Four slices of an hour end at 22:00, 23:00, 00:00 and 01:00 (the
+	// nightly exclusion names availability only). Two are good, one is
+	// bad, one has no data, and missing = "bad": 2 good of 4.
+	src.answers["avg(avg_over_time(up[3600s]))@"+fmt.Sprint(utc("2026-11-01T22:00:00Z").Unix())+".."+fmt.Sprint(utc("2026-11-02T01:00:00Z").Unix())+"/3600"] = model.Matrix{{
+		Values: []model.SamplePair{
+			{Timestamp: model.TimeFromUnix(utc("2026-11-01T22:00:00Z").Unix()), Value: 1},
+			{Timestamp: model.TimeFromUnix(utc("2026-11-01T23:00:00Z").Unix()), Value: 0.5},
+			{Timestamp: model.TimeFromUnix(utc("2026-11-02T01:00:00Z").Unix()), Value: 0.95},
+		},
+	}}
+	v, _ := s.Evaluate(context.Background(), src, Options{At: utc("2026-11-02T01:00:00Z")})
+	u := sloOf(t, v, "uptime")
+	if u["good"] != 2.0 || u["total"] != 4.0 || u["status"] != "pass" {
+		t.Errorf("uptime good %v total %v status %v, want 2 of 4, pass at 50%%", u["good"], u["total"], u["status"])
+	}
+}
+
+func TestAFailingSourceGivesErrorNeverAPass(t *testing.T) {
+	s := compileSet(t, semantics)
+	src := newFake()
+	src.fail["sum(increase(requests_total"] = errors.New("connection refused")
+	v, err := s.Evaluate(context.Background(), src, Options{At: utc("2026-11-02T01:00:00Z")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := sloOf(t, v, "availability")
+	if a["status"] != "error" || a["measured"] != nil || !strings.Contains(a["message"].(string), "connection refused") {
+		t.Errorf("availability %v", a)
+	}
+}
+
+func TestTwoSeriesAreAnErrorThatSaysToAggregate(t *testing.T) {
+	s := compileSet(t, semantics)
+	src := newFake()
+	src.answers["max(max_over_time(latency_seconds[86400s]))@"+fmt.Sprint(utc("2026-11-02T01:00:00Z").Unix())] = model.Vector{{Value: 0.1}, {Value: 0.2}}
+	v, _ := s.Evaluate(context.Background(), src, Options{At: utc("2026-11-02T01:00:00Z")})
+	l := sloOf(t, v, "latency")
+	if l["status"] != "error" || !strings.Contains(l["message"].(string), "aggregate it, e.g. sum(") {
+		t.Errorf("latency %v", l)
+	}
+}
+
+func TestNothingIsMeasuredOutsideTheAgreementsTerm(t *testing.T) {
+	s := compileSet(t, semantics)
+	for _, at := range []string{"2025-12-31T23:00:00Z", "2027-01-01T00:00:00Z"} {
+		src := newFake()
+		v, err := s.Evaluate(context.Background(), src, Options{At: utc(at)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.Status != "inactive" || src.total() != 0 {
+			t.Errorf("at %s: status %v after %d queries, want inactive after none", at, v.Status, src.total())
+		}
+	}
+}
+
+func TestFactsBeforeAndAfterTheirDueDate(t *testing.T) {
+	s := compileSet(t, semantics)
+	for _, c := range []struct {
+		at    string
+		facts map[string]any
+		want  string
+	}{
+		{"2026-02-01T00:00:00Z", map[string]any{"access_granted": false}, "pending"},
+		{"2026-04-01T00:00:00Z", map[string]any{"access_granted": false}, "breached"},
+		{"2026-04-01T00:00:00Z", map[string]any{}, "unknown"},
+		{"2026-04-01T00:00:00Z", map[string]any{"access_granted": true}, "met"},
+	} {
+		v, err := s.Evaluate(context.Background(), newFake(), Options{At: utc(c.at), Facts: map[string]map[string]any{"shop": c.facts}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := v.Agreements[0]["responsibilities"].([]any)[0].(map[string]any)
+		if r["status"] != c.want {
+			t.Errorf("at %s with %v: %v, want %s", c.at, c.facts, r["status"], c.want)
+		}
+	}
+}
+
+func TestEachDistinctQueryIsSentOnce(t *testing.T) {
+	s := compileSet(t, strings.Replace(semantics, `  exclusion "nightly" {`, `  slo "availability-again" {
+    indicator  = indicator.errors
+    objective  = 98
+    window     = "1d"
+  }
+  exclusion "nightly" {`, 1))
+	src := newFake()
+	if _, err := s.Evaluate(context.Background(), src, Options{At: utc("2026-11-02T01:00:00Z")}); err != nil {
+		t.Fatal(err)
+	}
+	for q, n := range src.calls {
+		if n != 1 {
+			t.Errorf("%s sent %d times", q, n)
+		}
+	}
+}

@@ -1,0 +1,178 @@
+package evaluator
+
+import (
+	"context"
+	"time"
+
+	"github.com/entente-dev/entente/agreements"
+	"github.com/entente-dev/entente/policies"
+)
+
+// recorder measures one block, through the memo, and records its queries.
+type recorder struct {
+	memo  *memo
+	audit *audit
+	key   string
+}
+
+func (r recorder) instant(ctx context.Context, tmpl string, window time.Duration, at time.Time) (float64, bool, error) {
+	q := agreements.Query(tmpl).Expand(window)
+	r.audit.add(r.key, QueryRecord{Query: q, Time: at.UTC().Format(time.RFC3339)})
+	v, err := r.memo.query(ctx, q, at)
+	if err != nil {
+		return 0, false, err
+	}
+	return sample(q, v)
+}
+
+func (r recorder) series(ctx context.Context, tmpl string, step time.Duration, start, end time.Time) (map[int64]float64, error) {
+	q := agreements.Query(tmpl).Expand(step)
+	r.audit.add(r.key, QueryRecord{Query: q, Start: start.UTC().Format(time.RFC3339), End: end.UTC().Format(time.RFC3339), StepSeconds: int64(step / time.Second)})
+	v, err := r.memo.queryRange(ctx, q, start, end, step)
+	if err != nil {
+		return nil, err
+	}
+	return series(q, v)
+}
+
+// ratio counts good and total events over the included intervals: each
+// interval [a, b] is measured at b over its own length, and the counts are
+// summed. No series, or NaN, is no events for that interval.
+func (r recorder) ratio(ctx context.Context, ind policies.PlanIndicator, included []Interval) (map[string]any, error) {
+	var good, bad, total float64
+	for _, in := range included {
+		length := in.Duration().Truncate(time.Second)
+		if length < time.Second {
+			continue
+		}
+		t, _, err := r.instant(ctx, ind.Total, length, in.End)
+		if err != nil {
+			return nil, err
+		}
+		total += t
+		if ind.Bad != "" {
+			b, _, err := r.instant(ctx, ind.Bad, length, in.End)
+			if err != nil {
+				return nil, err
+			}
+			bad += b
+		} else {
+			g, _, err := r.instant(ctx, ind.Good, length, in.End)
+			if err != nil {
+				return nil, err
+			}
+			good += g
+		}
+	}
+	if ind.Bad != "" {
+		good = total - bad
+	}
+	return map[string]any{"good": good, "total": total}, nil
+}
+
+// value measures a value indicator once, at the window's end, over the
+// whole window.
+func (r recorder) value(ctx context.Context, tmpl string, w Window) (map[string]any, error) {
+	length := w.Duration().Truncate(time.Second)
+	if length < time.Second {
+		return map[string]any{"value": nil}, nil
+	}
+	v, ok, err := r.instant(ctx, tmpl, length, w.End)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return map[string]any{"value": nil}, nil
+	}
+	return map[string]any{"value": v}, nil
+}
+
+// timeslices cuts the window into whole slices from its start, leaves out
+// those that overlap an exclusion, and counts the good ones: a slice is
+// evaluated at its end over its own length, with one range query.
+func (r recorder) timeslices(ctx context.Context, ind policies.PlanIndicator, ts *policies.PlanTimeslices, w Window, excluded []Interval) (map[string]any, error) {
+	if ts == nil || ts.SliceSeconds <= 0 {
+		return nil, measureErr("the plan has no slice length")
+	}
+	slice := time.Duration(ts.SliceSeconds) * time.Second
+	n := int64(w.Duration() / slice)
+	if n == 0 {
+		return map[string]any{"good": 0, "total": 0}, nil
+	}
+	first, last := w.Start.Add(slice), w.Start.Add(time.Duration(n)*slice)
+
+	var values, goods, totals map[int64]float64
+	var err error
+	if ind.Kind == string(agreements.ValueIndicator) {
+		if values, err = r.series(ctx, ind.Value, slice, first, last); err != nil {
+			return nil, err
+		}
+	} else {
+		if totals, err = r.series(ctx, ind.Total, slice, first, last); err != nil {
+			return nil, err
+		}
+		q := ind.Good
+		if ind.Bad != "" {
+			q = ind.Bad
+		}
+		if goods, err = r.series(ctx, q, slice, first, last); err != nil {
+			return nil, err
+		}
+	}
+
+	good, total := 0, 0
+	for i := int64(0); i < n; i++ {
+		s := Interval{w.Start.Add(time.Duration(i) * slice), w.Start.Add(time.Duration(i+1) * slice)}
+		if overlaps(s, excluded) {
+			continue
+		}
+		end := s.End.Unix()
+		verdict := "missing"
+		if values != nil {
+			if v, ok := values[end]; ok {
+				verdict = judge(v, ts)
+			}
+		} else if t, ok := totals[end]; ok && t > 0 {
+			g := goods[end] // no series for good events is none
+			if ind.Bad != "" {
+				g = t - g
+			}
+			if ts.Objective != nil && 100*g/t >= *ts.Objective {
+				verdict = "good"
+			} else {
+				verdict = "bad"
+			}
+		}
+		if verdict == "missing" {
+			switch ts.Missing {
+			case string(agreements.MissingGood):
+				verdict = "good"
+			case string(agreements.MissingBad):
+				verdict = "bad"
+			default:
+				continue
+			}
+		}
+		total++
+		if verdict == "good" {
+			good++
+		}
+	}
+	return map[string]any{"good": good, "total": total}, nil
+}
+
+func judge(v float64, ts *policies.PlanTimeslices) string {
+	if (ts.Max != nil && v > *ts.Max) || (ts.Min != nil && v < *ts.Min) {
+		return "bad"
+	}
+	return "good"
+}
+
+func overlaps(s Interval, list []Interval) bool {
+	for _, x := range list {
+		if x.Start.Before(s.End) && s.Start.Before(x.End) {
+			return true
+		}
+	}
+	return false
+}
