@@ -175,7 +175,7 @@ func (a *audit) add(key string, q QueryRecord) {
 // annotate adds to a verdict what Go knows and the policy does not: where
 // each block is written and the queries sent for it.
 func (a *audit) annotate(p policies.Plan, result map[string]any) {
-	result["source"] = p.Source
+	result["source"] = sourceDoc(p.Source)
 	sources := map[string]policies.Source{}
 	for _, s := range p.SLOs {
 		sources["slos/"+s.Name] = s.Source
@@ -191,7 +191,7 @@ func (a *audit) annotate(p policies.Plan, result map[string]any) {
 				continue
 			}
 			key := kind + "/" + fmt.Sprint(obj["name"])
-			obj["source"] = sources[key]
+			obj["source"] = sourceDoc(sources[key])
 			q := a.queries[key]
 			if q == nil {
 				q = []QueryRecord{}
@@ -265,7 +265,7 @@ func (s *Set) measure(ctx context.Context, m *memo, sem chan struct{}, wg *sync.
 			}
 			if err != nil {
 				logger.Warn("measurement failed", "agreement", p.Agreement, "slo", slo.Name, "error", err)
-				v = failure(err)
+				v = failedMeasurement(err)
 			}
 			v["window"] = windowDoc(w)
 			v["excluded_seconds"] = Seconds(excluded)
@@ -291,12 +291,16 @@ func (s *Set) measure(ctx context.Context, m *memo, sem chan struct{}, wg *sync.
 			v, err := r.value(ctx, ind.Value, w)
 			if err != nil {
 				logger.Warn("measurement failed", "agreement", p.Agreement, "responsibility", duty.Name, "error", err)
-				v = failure(err)
+				v = failedMeasurement(err)
 			}
 			set(duties, duty.Name, v)
 		})
 	}
 	return input, a, nil
+}
+
+func sourceDoc(s policies.Source) map[string]any {
+	return map[string]any{"file": s.File, "line": s.Line}
 }
 
 func seconds(s *int64) time.Duration {

@@ -133,8 +133,8 @@ func shorten(q string) string {
 	return q
 }
 
-// failure turns an error into the measurement the policy reads as error.
-func failure(err error) map[string]any {
+// failedMeasurement turns an error into the measurement the policy reads as error.
+func failedMeasurement(err error) map[string]any {
 	msg := err.Error()
 	var se *SourceError
 	if errors.As(err, &se) {

@@ -295,3 +295,12 @@ test_a_block_without_a_result_is_an_error_not_dropped if {
 	v.slos[1].status == "error"
 	v.status == "inconclusive"
 }
+
+test_a_responsibility_or_credit_without_a_result_is_unknown if {
+	a := object.union(agreement, {"credits": ["availability"], "fee": {"monthly": 100, "currency": "EUR", "credit_cap_percent": null}})
+	v := lib.verdict(a, {"availability": {"status": "pass"}, "latency": {"status": "pass"}}, {}, {}, null, {"at": "2026-06-15T00:00:00Z"})
+	v.responsibilities[0].status == "unknown"
+	v.credits[0].status == "unknown"
+	v.credit_total.percent == null
+	v.status == "inconclusive"
+}

@@ -428,9 +428,9 @@ verdict(agreement, slos, responsibilities, credits, review_result, inp) := {
 } if {
 	is_object(inp)
 	inactive := _inactive(agreement, now(inp))
-	slo_list := _in_order(inactive, agreement.slos, slos)
-	duty_list := _in_order(inactive, agreement.responsibilities, responsibilities)
-	credit_list := _in_order(inactive, agreement.credits, credits)
+	slo_list := _in_order(inactive, agreement.slos, slos, "error")
+	duty_list := _in_order(inactive, agreement.responsibilities, responsibilities, "unknown")
+	credit_list := _in_order(inactive, agreement.credits, credits, "unknown")
 }
 
 _inactive(agreement, t) := "not_yet_effective" if {
@@ -443,15 +443,18 @@ _inactive(agreement, t) := "not_yet_effective" if {
 # Nothing is measured while an agreement is inactive. (No literal [] here:
 # an empty collection in a rule's type makes OPA's type checker look for
 # "with" overrides in every module, for every agreement.)
-_in_order(inactive, names, results) := [_result(results, n) |
+_in_order(inactive, names, results, missing) := [_result(results, n, missing) |
 	some n in names
 	inactive == null
 ]
 
-# _result never drops a block: one without a result is an error.
-_result(results, n) := results[n] if {
+# _result never drops a block: one without a result is an error (an SLO)
+# or unknown (a responsibility, a credit), never a pass.
+_result(results, n, missing) := results[n] if {
 	n in object.keys(results)
-} else := {"name": n, "status": "error", "message": sprintf("%s has no result: the input is not what the policy expects", [n])}
+} else := {"name": n, "status": missing, "percent": null, "amount": null, "message": sprintf("%s has no result: the input is not what the policy expects", [n])} if {
+	missing == "unknown"
+} else := {"name": n, "status": missing, "message": sprintf("%s has no result: the input is not what the policy expects", [n])}
 
 _credit_total(agreement, credits, null) := credit_total(credits, agreement.fee) if agreement.fee != null
 

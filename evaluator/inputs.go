@@ -1,0 +1,52 @@
+package evaluator
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+)
+
+// Decide returns the verdicts of the selected agreements on measurements
+// given as input documents (the policy's input, keyed by agreement): no
+// queries at all. An agreement without an input is decided on an empty
+// one, so that its SLOs are errors, never passes. at, when set, replaces
+// the inputs' "at"; facts, when set, their facts.
+func (s *Set) Decide(ctx context.Context, inputs map[string]map[string]any, opts Options) (*Verdict, error) {
+	plans, err := s.selected(opts.Agreements)
+	if err != nil {
+		return nil, err
+	}
+	at := opts.At.Truncate(time.Second)
+	if at.IsZero() {
+		at = time.Now().Truncate(time.Second)
+	}
+	v := &Verdict{Schema: Schema, EvaluatedAt: at.UTC().Format(time.RFC3339), Revision: s.Revision, Status: "inactive", Agreements: []map[string]any{}}
+	for _, p := range plans {
+		in := map[string]any{}
+		for k, x := range inputs[p.Agreement] {
+			in[k] = x
+		}
+		if _, ok := in["at"]; !ok || !opts.At.IsZero() {
+			in["at"] = at.UTC().Format(time.RFC3339)
+		}
+		if f, ok := opts.Facts[p.Agreement]; ok {
+			in["facts"] = f
+		}
+		value, err := ast.InterfaceToValue(in)
+		if err != nil {
+			return nil, fmt.Errorf("input of %s: %w", p.Agreement, err)
+		}
+		result, err := s.Decider.Verdict(ctx, p.Agreement, value)
+		if err != nil {
+			return nil, err
+		}
+		(&audit{}).annotate(p, result)
+		v.Agreements = append(v.Agreements, result)
+		if st, _ := result["status"].(string); severity[st] > severity[v.Status] {
+			v.Status = st
+		}
+	}
+	return v, nil
+}

@@ -1,0 +1,116 @@
+package output
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+
+	"github.com/entente-dev/entente/evaluator"
+)
+
+// JUnit writes a test suite per agreement and a test case per SLO and
+// responsibility, for CI systems that read JUnit XML.
+type JUnit struct{}
+
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
+	Skipped  int          `xml:"skipped,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name       string          `xml:"name,attr"`
+	Tests      int             `xml:"tests,attr"`
+	Failures   int             `xml:"failures,attr"`
+	Errors     int             `xml:"errors,attr"`
+	Skipped    int             `xml:"skipped,attr"`
+	Timestamp  string          `xml:"timestamp,attr"`
+	Properties []junitProperty `xml:"properties>property,omitempty"`
+	Cases      []junitCase     `xml:"testcase"`
+}
+
+type junitProperty struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
+}
+
+type junitCase struct {
+	Name      string        `xml:"name,attr"`
+	Classname string        `xml:"classname,attr"`
+	File      string        `xml:"file,attr,omitempty"`
+	Line      int           `xml:"line,attr,omitempty"`
+	Failure   *junitMessage `xml:"failure,omitempty"`
+	Error     *junitMessage `xml:"error,omitempty"`
+	Skipped   *junitMessage `xml:"skipped,omitempty"`
+	SystemOut string        `xml:"system-out,omitempty"`
+}
+
+type junitMessage struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr,omitempty"`
+	Text    string `xml:",chardata"`
+}
+
+// Output writes v.
+func (JUnit) Output(w io.Writer, v *evaluator.Verdict) error {
+	out := junitSuites{Name: "entente"}
+	for _, a := range v.Agreements {
+		suite := junitSuite{
+			Name:      str(a, "agreement"),
+			Timestamp: v.EvaluatedAt,
+			Properties: []junitProperty{
+				{Name: "status", Value: str(a, "status")},
+				{Name: "version", Value: str(a, "version")},
+				{Name: "revision", Value: v.Revision},
+			},
+		}
+		add := func(kind string, block map[string]any) {
+			file, line := source(block)
+			c := junitCase{Name: kind + " " + str(block, "name"), Classname: str(a, "agreement"), File: file, Line: line, SystemOut: str(block, "message")}
+			msg := &junitMessage{Message: str(block, "message"), Type: str(block, "status"), Text: str(block, "message")}
+			switch str(block, "status") {
+			case "fail", "breached":
+				c.Failure = msg
+				suite.Failures++
+			case "error", "unknown":
+				c.Error = msg
+				suite.Errors++
+			case "no_data", "pending":
+				c.Skipped = msg
+				suite.Skipped++
+			}
+			suite.Cases = append(suite.Cases, c)
+			suite.Tests++
+		}
+		for _, s := range list(a, "slos") {
+			add("slo", s)
+		}
+		for _, r := range list(a, "responsibilities") {
+			add("responsibility", r)
+		}
+		if in := str(a, "inactive"); in != "" {
+			suite.Cases = append(suite.Cases, junitCase{Name: "agreement " + str(a, "agreement"), Classname: str(a, "agreement"), Skipped: &junitMessage{Message: fmt.Sprintf("inactive: %s", in)}})
+			suite.Tests++
+			suite.Skipped++
+		}
+		out.Tests += suite.Tests
+		out.Failures += suite.Failures
+		out.Errors += suite.Errors
+		out.Skipped += suite.Skipped
+		out.Suites = append(out.Suites, suite)
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}

@@ -1,0 +1,110 @@
+package output
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/entente-dev/entente/evaluator"
+)
+
+// Text writes a readable table per agreement, for people at a terminal.
+type Text struct {
+	Color bool
+}
+
+var statusColor = map[string]string{
+	"pass": "32", "met": "32", "compliant": "32", "none": "32", "current": "32",
+	"warn": "33", "at_risk": "33", "pending": "33", "due_soon": "33",
+	"fail": "31", "breached": "31", "owed": "31", "overdue": "31",
+	"no_data": "35", "error": "35", "unknown": "35", "inconclusive": "35",
+	"inactive": "2",
+}
+
+func (t *Text) status(s string) string {
+	if !t.Color || statusColor[s] == "" {
+		return s
+	}
+	return "\x1b[" + statusColor[s] + "m" + s + "\x1b[0m"
+}
+
+// Output writes v.
+func (t *Text) Output(w io.Writer, v *evaluator.Verdict) error {
+	for i, a := range v.Agreements {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		title := fmt.Sprintf("%s %s — %s", str(a, "agreement"), str(a, "version"), str(a, "title"))
+		fmt.Fprintf(w, "%s: %s\n", title, t.status(strings.ToUpper(str(a, "status"))))
+		if in := str(a, "inactive"); in != "" {
+			fmt.Fprintf(w, "  inactive: %s; nothing was measured\n", strings.ReplaceAll(in, "_", " "))
+			continue
+		}
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		if slos := list(a, "slos"); len(slos) > 0 {
+			fmt.Fprintln(tw, "  SLO\tSTATUS\tMEASURED\tTARGET\tBUDGET LEFT\tMESSAGE")
+			for _, s := range slos {
+				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", str(s, "name"), t.status(str(s, "status")), measured(s), target(s), budget(s), str(s, "message"))
+			}
+		}
+		if duties := list(a, "responsibilities"); len(duties) > 0 {
+			fmt.Fprintln(tw, "  RESPONSIBILITY\tSTATUS\tPARTY\tDUE\t\tMESSAGE")
+			for _, r := range duties {
+				due := str(r, "due")
+				if due == "" {
+					due = "—"
+				}
+				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t\t%s\n", str(r, "name"), t.status(str(r, "status")), str(r, "party"), due, str(r, "message"))
+			}
+		}
+		tw.Flush()
+		for _, c := range list(a, "credits") {
+			final := ""
+			if c["final"] == false {
+				final = " (not final: the period is still running)"
+			}
+			fmt.Fprintf(w, "  credit %s: %s %s of the monthly fee, %s %s%s\n", str(c, "name"), t.status(str(c, "status")), figure(c, "percent", "%"), figure(c, "amount", ""), str(c, "currency"), final)
+		}
+		if ct := object(a, "credit_total"); ct != nil {
+			capped := ""
+			if ct["capped"] == true {
+				capped = ", capped"
+			}
+			fmt.Fprintf(w, "  credits in total: %s, %s %s%s\n", figure(ct, "percent", "%"), figure(ct, "amount", ""), str(ct, "currency"), capped)
+		}
+		if r := object(a, "review"); r != nil {
+			fmt.Fprintf(w, "  review: %s, due %s\n", t.status(str(r, "status")), str(r, "due"))
+		}
+	}
+	fmt.Fprintf(w, "\n%s, evaluated at %s (revision %s)\n", t.status(strings.ToUpper(v.Status)), v.EvaluatedAt, v.Revision)
+	return nil
+}
+
+func measured(s map[string]any) string {
+	if _, ok := number(s, "objective"); ok {
+		return figure(s, "measured", "%")
+	}
+	return figure(s, "measured", "")
+}
+
+func target(s map[string]any) string {
+	if _, ok := number(s, "objective"); ok {
+		return "≥ " + figure(s, "objective", "%")
+	}
+	if _, ok := number(s, "max"); ok {
+		return "≤ " + figure(s, "max", "")
+	}
+	if _, ok := number(s, "min"); ok {
+		return "≥ " + figure(s, "min", "")
+	}
+	return "—"
+}
+
+func budget(s map[string]any) string {
+	f, ok := number(s, "budget_remaining")
+	if !ok {
+		return "—"
+	}
+	return fmt.Sprintf("%.1f%%", 100*f)
+}
