@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"sort"
 	"strings"
@@ -22,6 +23,7 @@ type env struct {
 	getenv         func(string) string
 	noColor        bool
 	command        string
+	logger         *slog.Logger
 }
 
 // errorf prints a message about a failure to stderr, prefixed with the
@@ -40,7 +42,7 @@ type command struct {
 }
 
 var commands = []*command{
-	validateCommand, fmtCommand, compileCommand, testCommand,
+	validateCommand, fmtCommand, checkCommand, compileCommand, testCommand,
 	bundleCommand, bundleBuildCommand, bundleVerifyCommand, bundleInspectCommand,
 	versionCommand,
 }
@@ -57,7 +59,10 @@ func lookup(name string) *command {
 // run is the whole CLI: it parses args, runs a command and returns its exit
 // code. main only wires it to the process.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}
+	e := &env{
+		stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv,
+		logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
+	}
 	if len(args) == 0 {
 		usage(stderr)
 		return exitInvalid
