@@ -25,7 +25,7 @@ func history(t *testing.T, end time.Time) string {
 	start := end.Add(-72 * time.Hour)
 	var requests, errs float64
 	type point struct {
-		t                time.Time
+		t                 time.Time
 		req, err, lat, up float64
 	}
 	var points []point
