@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"sync"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/entente-dev/entente/agreements"
+	"github.com/entente-dev/entente/internal/verdictschema"
 	"github.com/entente-dev/entente/policies"
 )
 
@@ -301,6 +303,60 @@ func TestEachDistinctQueryIsSentOnce(t *testing.T) {
 	for q, n := range src.calls {
 		if n != 1 {
 			t.Errorf("%s sent %d times", q, n)
+		}
+	}
+}
+
+func TestMissingSlicesAreSkippedOrCountedGood(t *testing.T) {
+	for _, c := range []struct {
+		missing     string
+		good, total float64
+	}{
+		{"skip", 2, 3},
+		{"good", 3, 4},
+	} {
+		t.Run(c.missing, func(t *testing.T) {
+			s := compileSet(t, strings.Replace(semantics, `missing = "bad"`, `missing = "`+c.missing+`"`, 1))
+			src := newFake()
+			src.answers["avg(avg_over_time(up[3600s]))@"+fmt.Sprint(utc("2026-11-01T22:00:00Z").Unix())+".."+fmt.Sprint(utc("2026-11-02T01:00:00Z").Unix())+"/3600"] = model.Matrix{{
+				Values: []model.SamplePair{
+					{Timestamp: model.TimeFromUnix(utc("2026-11-01T22:00:00Z").Unix()), Value: 1},
+					{Timestamp: model.TimeFromUnix(utc("2026-11-01T23:00:00Z").Unix()), Value: 0.5},
+					{Timestamp: model.TimeFromUnix(utc("2026-11-02T01:00:00Z").Unix()), Value: 0.95},
+				},
+			}}
+			v, _ := s.Evaluate(context.Background(), src, Options{At: utc("2026-11-02T01:00:00Z")})
+			u := sloOf(t, v, "uptime")
+			if u["good"] != c.good || u["total"] != c.total {
+				t.Errorf("missing = %q: %v good of %v, want %v of %v", c.missing, u["good"], u["total"], c.good, c.total)
+			}
+		})
+	}
+}
+
+func TestNaNIsNoDataNotANumber(t *testing.T) {
+	s := compileSet(t, semantics)
+	src := newFake()
+	src.answers["max(max_over_time(latency_seconds[86400s]))@"+fmt.Sprint(utc("2026-11-02T01:00:00Z").Unix())] = model.Vector{{Value: model.SampleValue(math.NaN())}}
+	v, _ := s.Evaluate(context.Background(), src, Options{At: utc("2026-11-02T01:00:00Z")})
+	if l := sloOf(t, v, "latency"); l["status"] != "no_data" || l["measured"] != nil {
+		t.Errorf("latency %v %v, want no_data and null", l["status"], l["measured"])
+	}
+}
+
+func TestEveryVerdictMatchesTheSchema(t *testing.T) {
+	s := compileSet(t, semantics)
+	for _, at := range []string{"2025-12-01T00:00:00Z", "2026-02-01T00:00:00Z", "2026-11-02T01:00:00Z", "2027-02-01T00:00:00Z"} {
+		src := newFake()
+		src.set("sum(increase(requests_total[79200s]))", "2026-11-02T00:00:00Z", 1000)
+		src.fail["max("] = errors.New("timeout")
+		v, err := s.Evaluate(context.Background(), src, Options{At: utc(at), Facts: map[string]map[string]any{"shop": {"access_granted": false}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, _ := json.Marshal(v)
+		if err := verdictschema.Validate(doc); err != nil {
+			t.Errorf("at %s: %v", at, err)
 		}
 	}
 }

@@ -15,6 +15,8 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/entente-dev/entente/internal/verdictschema"
 )
 
 func TestMain(m *testing.M) {
@@ -46,6 +48,22 @@ func TestScripts(t *testing.T) {
 					ts.Fatalf("%s does not contain %q", args[2], args[0])
 				}
 				ts.Check(os.WriteFile(ts.MkAbs(args[2]), []byte(strings.Replace(string(b), args[0], args[1], 1)), 0o644))
+			},
+			// validverdict FILE checks a verdict document against
+			// docs/verdict.schema.json.
+			"validverdict": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 1 {
+					ts.Fatalf("usage: validverdict FILE")
+				}
+				b, err := os.ReadFile(ts.MkAbs(args[0]))
+				ts.Check(err)
+				err = verdictschema.Validate(b)
+				if neg && err == nil {
+					ts.Fatalf("%s matches the schema", args[0])
+				}
+				if !neg && err != nil {
+					ts.Fatalf("%s: %v", args[0], err)
+				}
 			},
 			// genkey PRIVATE PUBLIC writes an RSA key pair as PEM files.
 			"genkey": func(ts *testscript.TestScript, neg bool, args []string) {
