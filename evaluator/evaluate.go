@@ -83,6 +83,10 @@ type Options struct {
 // their verdicts. A source that fails gives SLOs with the status error,
 // never an error here; errors are for what makes a verdict impossible.
 func (s *Set) Evaluate(ctx context.Context, src Source, opts Options) (*Verdict, error) {
+	return s.evaluate(ctx, newMemo(src), opts)
+}
+
+func (s *Set) evaluate(ctx context.Context, m *memo, opts Options) (*Verdict, error) {
 	at := opts.At.Truncate(time.Second)
 	if at.IsZero() {
 		at = time.Now().Truncate(time.Second)
@@ -95,7 +99,6 @@ func (s *Set) Evaluate(ctx context.Context, src Source, opts Options) (*Verdict,
 	if err != nil {
 		return nil, err
 	}
-	m := newMemo(src)
 	limit := opts.Concurrency
 	if limit <= 0 {
 		limit = 16

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -19,7 +20,13 @@ import (
 // Prometheus 2 and 3 differ). Errors run at 0.2% of requests except for a
 // bad hour; latency stays at 0.2 s but for one spike; the shop is up but
 // for two hours.
-func history(t *testing.T, end time.Time) string {
+func history(t testing.TB, end time.Time) string {
+	return historyFile(t, end, "")
+}
+
+// historyFile writes the history for one job, or, with replicas set, for
+// each of replicas="0".."N-1" under it.
+func historyFile(t testing.TB, end time.Time, replicas string) string {
 	t.Helper()
 	var b strings.Builder
 	start := end.Add(-72 * time.Hour)
@@ -53,8 +60,17 @@ func history(t *testing.T, end time.Time) string {
 		if kind == "counter" {
 			suffix = "_total"
 		}
-		for _, p := range points {
-			fmt.Fprintf(&b, "%s%s{job=\"shop\"} %g %d\n", name, suffix, value(p), p.t.Unix())
+		labels := []string{`job="shop"`}
+		if n, _ := strconv.Atoi(replicas); n > 0 {
+			labels = nil
+			for i := range n {
+				labels = append(labels, fmt.Sprintf(`job="shop",replica="%d"`, i))
+			}
+		}
+		for _, l := range labels {
+			for _, p := range points {
+				fmt.Fprintf(&b, "%s%s{%s} %g %d\n", name, suffix, l, value(p), p.t.Unix())
+			}
 		}
 	}
 	write("requests", "counter", func(p point) float64 { return p.req })
