@@ -91,8 +91,34 @@ func (s *Schedule) eitherDay() bool {
 	return ok && spec.Dom&star == 0 && spec.Dow&star == 0
 }
 
-// Next returns the first start time strictly after t, in t's location.
-func (s *Schedule) Next(t time.Time) time.Time { return s.sched.Next(t) }
+// Next returns the first start time strictly after t, read on the wall
+// clock of t's location. As cron does across clock changes, a start time
+// that does not exist (02:30 on the night clocks go forward) still happens,
+// at the same distance after the change (03:30), and one that happens twice
+// (02:30 on the night clocks go back) happens once.
+func (s *Schedule) Next(t time.Time) time.Time {
+	loc := t.Location()
+	// The schedule runs on wall-clock time, which has no clock changes.
+	wall := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
+	for range 1000 {
+		wall = s.sched.Next(wall)
+		if wall.IsZero() {
+			return time.Time{}
+		}
+		next := time.Date(wall.Year(), wall.Month(), wall.Day(), wall.Hour(), wall.Minute(), wall.Second(), 0, loc)
+		// A wall time that happens twice starts at its first occurrence.
+		for _, d := range []time.Duration{time.Hour, 30 * time.Minute} {
+			if e := next.Add(-d); sameWall(e, wall) && e.After(t) {
+				next = e
+				break
+			}
+		}
+		if next.After(t) {
+			return next
+		}
+	}
+	return time.Time{}
+}
 
 // String returns the cron expression.
 func (s *Schedule) String() string { return s.spec }
@@ -124,3 +150,9 @@ func explainCron(fields []string, err error) error {
 // ParseCron parses a five-field cron expression as an exclusion's cron
 // attribute is read, for schedules that come from a compiled plan.
 func ParseCron(spec string) (*Schedule, error) { return parseCron(spec) }
+
+func sameWall(t, wall time.Time) bool {
+	y, m, d := t.Date()
+	wy, wm, wd := wall.Date()
+	return y == wy && m == wm && d == wd && t.Hour() == wall.Hour() && t.Minute() == wall.Minute() && t.Second() == wall.Second()
+}
