@@ -360,3 +360,34 @@ func TestEveryVerdictMatchesTheSchema(t *testing.T) {
 		}
 	}
 }
+
+func TestLongTimeslicesAreMeasuredInRangeQueriesPrometheusAccepts(t *testing.T) {
+	s := compileSet(t, strings.Replace(semantics, `    window    = "4h"
+    timeslices {
+      slice   = "1h"`, `    window    = "90d"
+    timeslices {
+      slice   = "5m"`, 1))
+	src := newFake()
+	if _, err := s.Evaluate(context.Background(), src, Options{At: utc("2026-11-02T01:00:00Z")}); err != nil {
+		t.Fatal(err)
+	}
+	ranges := 0
+	for key := range src.calls {
+		if !strings.Contains(key, "..") {
+			continue
+		}
+		ranges++
+		var q string
+		var start, end, step int64
+		if _, err := fmt.Sscanf(strings.Replace(strings.Replace(key, "@", " ", 1), "..", " ", 1), "%s %d %d/%d", &q, &start, &end, &step); err != nil {
+			t.Fatalf("%s: %v", key, err)
+		}
+		if points := (end-start)/step + 1; points > 11000 {
+			t.Errorf("a range query of %d points: Prometheus refuses more than 11,000", points)
+		}
+	}
+	// 90 days of 5-minute slices are 25,920 points: three queries.
+	if ranges != 3 {
+		t.Errorf("%d range queries, want 3", ranges)
+	}
+}

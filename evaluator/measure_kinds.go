@@ -25,14 +25,34 @@ func (r recorder) instant(ctx context.Context, tmpl string, window time.Duration
 	return sample(q, v)
 }
 
+// maxPoints is how many points one range query may return: Prometheus's
+// HTTP API refuses more than 11,000.
+const maxPoints = 10_000
+
+// series evaluates a query at each step from start to end, in as many range
+// queries as Prometheus's limit on points needs.
 func (r recorder) series(ctx context.Context, tmpl string, step time.Duration, start, end time.Time) (map[int64]float64, error) {
 	q := agreements.Query(tmpl).Expand(step)
-	r.audit.add(r.key, QueryRecord{Query: q, Start: start.UTC().Format(time.RFC3339), End: end.UTC().Format(time.RFC3339), StepSeconds: int64(step / time.Second)})
-	v, err := r.memo.queryRange(ctx, q, start, end, step)
-	if err != nil {
-		return nil, err
+	out := map[int64]float64{}
+	for from := start; !from.After(end); from = from.Add(maxPoints * step) {
+		to := from.Add((maxPoints - 1) * step)
+		if to.After(end) {
+			to = end
+		}
+		r.audit.add(r.key, QueryRecord{Query: q, Start: from.UTC().Format(time.RFC3339), End: to.UTC().Format(time.RFC3339), StepSeconds: int64(step / time.Second)})
+		v, err := r.memo.queryRange(ctx, q, from, to, step)
+		if err != nil {
+			return nil, err
+		}
+		part, err := series(q, v)
+		if err != nil {
+			return nil, err
+		}
+		for t, x := range part {
+			out[t] = x
+		}
 	}
-	return series(q, v)
+	return out, nil
 }
 
 // ratio counts good and total events over the included intervals: each

@@ -1,0 +1,324 @@
+package examplemetrics
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/common/model"
+	"github.com/prometheus/prometheus/model/labels"
+	"github.com/prometheus/prometheus/model/textparse"
+
+	"github.com/entente-dev/entente/agreements"
+	"github.com/entente-dev/entente/evaluator"
+	"github.com/entente-dev/entente/policies"
+)
+
+// committed is where the generated files are committed, from this package.
+var committed = filepath.Join("..", "..", "examples", "metrics")
+
+const regenerate = "run `go run examples/metrics/generate.go` from the root of the repository and commit the result"
+
+// The committed files are what the generator writes: nobody edits them by
+// hand, and a change to the generator comes with its files.
+func TestCommittedFilesAreGenerated(t *testing.T) {
+	dir := t.TempDir()
+	if err := Write(dir); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != len(Files) {
+		t.Errorf("Write wrote %d files, Files names %d", len(entries), len(Files))
+	}
+	for _, name := range Files {
+		want, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(filepath.Join(committed, name))
+		if err != nil {
+			t.Errorf("examples/metrics/%s: %v: %s", name, err, regenerate)
+			continue
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("examples/metrics/%s differs from what the generator writes (line %d): %s", name, firstDifference(got, want), regenerate)
+		}
+	}
+	// Twice the same.
+	again := t.TempDir()
+	if err := Write(again); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range Files {
+		a, _ := os.ReadFile(filepath.Join(dir, name))
+		b, _ := os.ReadFile(filepath.Join(again, name))
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s: two runs of the generator differ", name)
+		}
+	}
+}
+
+func firstDifference(a, b []byte) int {
+	line := 1
+	for i := 0; i < len(a) && i < len(b); i++ {
+		if a[i] != b[i] {
+			return line
+		}
+		if a[i] == '\n' {
+			line++
+		}
+	}
+	return line
+}
+
+// Every file is OpenMetrics with a timestamp on every sample, each series
+// in time order and ending at At, counters and histogram buckets never
+// going down, and buckets never above the next one.
+func TestFilesAreOpenMetrics(t *testing.T) {
+	end := mustTime(At).Unix() * 1000
+	var total int64
+	for _, name := range Files {
+		if !strings.HasSuffix(name, ".om") {
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(committed, name)
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			total += int64(len(data))
+			if !bytes.HasSuffix(data, []byte("\n# EOF\n")) {
+				t.Errorf("does not end with # EOF")
+			}
+			type last struct {
+				t   int64
+				v   float64
+				typ model.MetricType
+			}
+			seen := map[string]*last{}
+			// buckets holds, per histogram series without le and per time,
+			// the buckets by upper bound.
+			buckets := map[string]map[int64]map[float64]float64{}
+			var typ model.MetricType
+			p := textparse.NewOpenMetricsParser(data, labels.NewSymbolTable())
+			samples := 0
+			for {
+				e, err := p.Next()
+				if errors.Is(err, io.EOF) {
+					break
+				}
+				if err != nil {
+					t.Fatalf("not OpenMetrics: %v", err)
+				}
+				switch e {
+				case textparse.EntryType:
+					_, typ = p.Type()
+				case textparse.EntryHistogram:
+					t.Fatal("native histogram")
+				case textparse.EntrySeries:
+					samples++
+					_, ts, v := p.Series()
+					var lset labels.Labels
+					p.Labels(&lset)
+					key := lset.String()
+					if ts == nil {
+						t.Fatalf("%s: no timestamp", key)
+					}
+					if *ts%1000 != 0 {
+						t.Errorf("%s: timestamp %d ms is not whole seconds", key, *ts)
+					}
+					if *ts > end {
+						t.Errorf("%s: sample at %s, after At", key, time.UnixMilli(*ts).UTC().Format(time.RFC3339))
+					}
+					if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+						t.Errorf("%s: value %v", key, v)
+					}
+					l, ok := seen[key]
+					switch {
+					case !ok:
+						seen[key] = &last{*ts, v, typ}
+					case *ts <= l.t:
+						t.Fatalf("%s: sample at %d after one at %d: not in time order", key, *ts, l.t)
+					case (typ == model.MetricTypeCounter || typ == model.MetricTypeHistogram) && v < l.v:
+						t.Errorf("%s: counter goes down from %v to %v at %s", key, l.v, v, time.UnixMilli(*ts).UTC())
+					default:
+						l.t, l.v = *ts, v
+					}
+					if typ == model.MetricTypeHistogram {
+						le, err := strconv.ParseFloat(lset.Get("le"), 64)
+						if err != nil {
+							t.Fatalf("%s: le: %v", key, err)
+						}
+						h := labels.NewBuilder(lset).Del("le").Labels().String()
+						if buckets[h] == nil {
+							buckets[h] = map[int64]map[float64]float64{}
+						}
+						if buckets[h][*ts] == nil {
+							buckets[h][*ts] = map[float64]float64{}
+						}
+						buckets[h][*ts][le] = v
+					}
+				}
+			}
+			if samples == 0 {
+				t.Fatal("no samples")
+			}
+			for h, byTime := range buckets {
+				for ts, bs := range byTime {
+					if _, ok := bs[math.Inf(1)]; !ok {
+						t.Fatalf("%s at %d: no +Inf bucket", h, ts)
+					}
+					prev, prevLE := -1.0, 0.0
+					for _, le := range slices.Sorted(maps.Keys(bs)) {
+						if bs[le] < prev {
+							t.Fatalf("%s at %d: bucket le=%v (%v) below le=%v (%v)", h, ts, le, bs[le], prevLE, prev)
+						}
+						prev, prevLE = bs[le], le
+					}
+				}
+			}
+			for key, l := range seen {
+				if l.typ == model.MetricTypeCounter && l.t != end {
+					t.Errorf("%s: the counter ends at %s, not at At", key, time.UnixMilli(l.t).UTC().Format(time.RFC3339))
+				}
+			}
+			t.Logf("%d series, %d samples, %d bytes", len(seen), samples, len(data))
+		})
+	}
+	if total > 5_000_000 {
+		t.Errorf("the files take %d bytes: keep them under 5 MB", total)
+	}
+}
+
+// Checked at At, the example agreements give the verdict the history was
+// designed for (examples/metrics/README.md): every query finds data, and
+// every SLO, responsibility and credit has its intended status.
+func TestVerdictAtAt(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compiles the policies and loads the history")
+	}
+	ctx := context.Background()
+	set, diags := agreements.Load(filepath.Join("..", "..", "examples", "agreements"))
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	tree, err := policies.Compile(set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := evaluator.FromTree(ctx, tree)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for _, name := range Files {
+		if strings.HasSuffix(name, ".om") {
+			paths = append(paths, filepath.Join(committed, name))
+		}
+	}
+	src, err := evaluator.LoadFiles(ctx, paths, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	var facts map[string]map[string]any
+	data, err := os.ReadFile(filepath.Join(committed, "facts.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &facts); err != nil {
+		t.Fatal(err)
+	}
+	v, err := ev.Evaluate(ctx, src, evaluator.Options{At: mustTime(At), Facts: facts})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	want := map[string]string{
+		"payments-hosting":                                   "at_risk",
+		"payments-hosting slo availability":                  "warn",
+		"payments-hosting slo latency":                       "pass",
+		"payments-hosting slo uptime":                        "pass",
+		"payments-hosting responsibility p1-acknowledgement": "met",
+		"payments-hosting responsibility staging-access":     "met",
+		"payments-hosting credit availability":               "none",
+		"payments-hosting review":                            "current",
+
+		"geo-api":                                       "breached",
+		"geo-api slo availability":                      "fail",
+		"geo-api slo geocode-latency":                   "warn",
+		"geo-api slo latency-hours":                     "pass",
+		"geo-api slo tile-availability":                 "pass",
+		"geo-api slo external-uptime":                   "pass",
+		"geo-api responsibility stay-within-rate-limit": "met",
+		"geo-api responsibility ip-allowlist":           "breached",
+		"geo-api credit availability":                   "owed 10",
+		"geo-api credit geocode-latency":                "none",
+		"geo-api review":                                "current",
+
+		"managed-support":                                    "breached",
+		"managed-support slo p1-acknowledgement":             "fail",
+		"managed-support slo p2-acknowledgement":             "pass",
+		"managed-support slo first-response":                 "pass",
+		"managed-support slo resolution":                     "warn",
+		"managed-support slo portal-availability":            "pass",
+		"managed-support slo oncall-coverage":                "pass",
+		"managed-support responsibility restore-tests":       "met",
+		"managed-support responsibility critical-patching":   "breached",
+		"managed-support responsibility change-approval":     "met",
+		"managed-support responsibility vpn-access":          "met",
+		"managed-support responsibility runbook-handover":    "met",
+		"managed-support responsibility escalation-contacts": "met",
+		"managed-support credit resolution":                  "none",
+		"managed-support credit p1-acknowledgement":          "owed 2",
+		"managed-support review":                             "overdue",
+	}
+	got := map[string]string{}
+	for _, a := range v.Agreements {
+		name, _ := a["agreement"].(string)
+		got[name], _ = a["status"].(string)
+		for kind, key := range map[string]string{"slo": "slos", "responsibility": "responsibilities", "credit": "credits"} {
+			list, _ := a[key].([]any)
+			for _, x := range list {
+				m, _ := x.(map[string]any)
+				status, _ := m["status"].(string)
+				if kind == "credit" && status == "owed" {
+					status = fmt.Sprintf("owed %v", m["percent"])
+				}
+				got[fmt.Sprintf("%s %s %s", name, kind, m["name"])] = status
+				if kind == "slo" && (status == "error" || status == "no_data") {
+					t.Errorf("%s slo %s: %s: %v", name, m["name"], status, m["message"])
+				}
+			}
+		}
+		if r, ok := a["review"].(map[string]any); ok {
+			got[name+" review"], _ = r["status"].(string)
+		}
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s: %q, want %q", k, got[k], w)
+		}
+	}
+	for k, g := range got {
+		if _, ok := want[k]; !ok {
+			t.Errorf("%s: %q, not in the design: add it to the README and to this test", k, g)
+		}
+	}
+}
