@@ -209,11 +209,14 @@ _counted_as("no_data") := ""
 
 _counted_as(status) := sprintf(" (counted as %s, as no_data says)", [status]) if status != "no_data"
 
-_show(def, v) := sprintf("%v%%", [round_figure(v)]) if {
+_show(def, v) := sprintf("%v%%", [_for_people(v)]) if {
 	def.kind != "value"
-} else := sprintf("%v %s", [round_figure(v), def.unit]) if {
+} else := sprintf("%v %s", [_for_people(v), def.unit]) if {
 	def.unit != ""
-} else := sprintf("%v", [round_figure(v)])
+} else := sprintf("%v", [_for_people(v)])
+
+# _for_people keeps four decimals in messages: 99.7435%, not 99.743470738%.
+_for_people(x) := round(x * 10000) / 10000
 
 _verb(def, "fail") := "is below" if def.kind != "value"
 
@@ -289,7 +292,7 @@ _duty_message(def, "unknown", obs) := sprintf("%s could not be measured: %s", [d
 	obs.error != null
 } else := sprintf("%s has no data", [def.name])
 
-_duty_message(def, status, obs) := sprintf("%s %v: %s", [def.name, round_figure(obs.measured), status]) if {
+_duty_message(def, status, obs) := sprintf("%s %v: %s", [def.name, _for_people(obs.measured), status]) if {
 	status != "unknown"
 }
 
