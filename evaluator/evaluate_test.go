@@ -213,13 +213,7 @@ func TestTimeslicesCountMissingSlicesAsTheAgreementSays(t *testing.T) {
 	// Four slices of an hour end at 22:00, 23:00, 00:00 and 01:00 (the
 	// nightly exclusion names availability only). Two are good, one is
 	// bad, one has no data, and missing = "bad": 2 good of 4.
-	src.answers["avg(avg_over_time(up[3600s]))@"+fmt.Sprint(utc("2026-11-01T22:00:00Z").Unix())+".."+fmt.Sprint(utc("2026-11-02T01:00:00Z").Unix())+"/3600"] = model.Matrix{{
-		Values: []model.SamplePair{
-			{Timestamp: model.TimeFromUnix(utc("2026-11-01T22:00:00Z").Unix()), Value: 1},
-			{Timestamp: model.TimeFromUnix(utc("2026-11-01T23:00:00Z").Unix()), Value: 0.5},
-			{Timestamp: model.TimeFromUnix(utc("2026-11-02T01:00:00Z").Unix()), Value: 0.95},
-		},
-	}}
+	setSlices(src)
 	v, _ := s.Evaluate(context.Background(), src, Options{At: utc("2026-11-02T01:00:00Z")})
 	u := sloOf(t, v, "uptime")
 	if u["good"] != 2.0 || u["total"] != 4.0 || u["status"] != "pass" {
@@ -318,13 +312,7 @@ func TestMissingSlicesAreSkippedOrCountedGood(t *testing.T) {
 		t.Run(c.missing, func(t *testing.T) {
 			s := compileSet(t, strings.Replace(semantics, `missing = "bad"`, `missing = "`+c.missing+`"`, 1))
 			src := newFake()
-			src.answers["avg(avg_over_time(up[3600s]))@"+fmt.Sprint(utc("2026-11-01T22:00:00Z").Unix())+".."+fmt.Sprint(utc("2026-11-02T01:00:00Z").Unix())+"/3600"] = model.Matrix{{
-				Values: []model.SamplePair{
-					{Timestamp: model.TimeFromUnix(utc("2026-11-01T22:00:00Z").Unix()), Value: 1},
-					{Timestamp: model.TimeFromUnix(utc("2026-11-01T23:00:00Z").Unix()), Value: 0.5},
-					{Timestamp: model.TimeFromUnix(utc("2026-11-02T01:00:00Z").Unix()), Value: 0.95},
-				},
-			}}
+			setSlices(src)
 			v, _ := s.Evaluate(context.Background(), src, Options{At: utc("2026-11-02T01:00:00Z")})
 			u := sloOf(t, v, "uptime")
 			if u["good"] != c.good || u["total"] != c.total {
@@ -390,4 +378,16 @@ func TestLongTimeslicesAreMeasuredInRangeQueriesPrometheusAccepts(t *testing.T) 
 	if ranges != 3 {
 		t.Errorf("%d range queries, want 3", ranges)
 	}
+}
+
+// setSlices answers the uptime slices ending 22:00 to 01:00: good, bad,
+// none, good.
+func setSlices(src *fakeSource) {
+	src.answers["avg(avg_over_time(up[3600s]))@"+fmt.Sprint(utc("2026-11-01T22:00:00Z").Unix())+".."+fmt.Sprint(utc("2026-11-02T01:00:00Z").Unix())+"/3600"] = model.Matrix{{
+		Values: []model.SamplePair{
+			{Timestamp: model.TimeFromUnix(utc("2026-11-01T22:00:00Z").Unix()), Value: 1},
+			{Timestamp: model.TimeFromUnix(utc("2026-11-01T23:00:00Z").Unix()), Value: 0.5},
+			{Timestamp: model.TimeFromUnix(utc("2026-11-02T01:00:00Z").Unix()), Value: 0.95},
+		},
+	}}
 }

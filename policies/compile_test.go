@@ -158,17 +158,7 @@ func TestAnAgreementWithoutSLOsCreditsOrReviewCompilesAndDecides(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	modules, _ := tree.Modules(true)
-	data, _ := tree.Data()
-	results, err := RunTests(context.Background(), modules, data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range results {
-		if !r.Pass() {
-			t.Errorf("%s.%s fails: %v", r.Package, r.Name, r.Error)
-		}
-	}
+	allTestsPass(t, tree)
 	d, err := tree.Prepare(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -223,17 +213,7 @@ func TestBoundsAtTheEdgeOfFloat64StillCompile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	modules, _ := tree.Modules(true)
-	data, _ := tree.Data()
-	results, err := RunTests(context.Background(), modules, data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range results {
-		if !r.Pass() {
-			t.Errorf("%s.%s fails", r.Package, r.Name)
-		}
-	}
+	allTestsPass(t, tree)
 	// An agreement that expires in 9999 is active today.
 	d, err := tree.Prepare(context.Background())
 	if err != nil {
@@ -246,5 +226,27 @@ func TestBoundsAtTheEdgeOfFloat64StillCompile(t *testing.T) {
 	}
 	if got["inactive"] != nil {
 		t.Errorf("an agreement expiring in 9999 is %v in 2030", got["inactive"])
+	}
+}
+
+// allTestsPass runs the Rego tests of a tree and fails on any failure.
+func allTestsPass(t *testing.T, tree *Tree) {
+	t.Helper()
+	modules, err := tree.Modules(true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := tree.Data()
+	if err != nil {
+		t.Fatal(err)
+	}
+	results, err := RunTests(context.Background(), modules, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range results {
+		if !r.Pass() {
+			t.Errorf("%s.%s fails: %v", r.Package, r.Name, r.Error)
+		}
 	}
 }
