@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -66,6 +67,18 @@ type Verdict struct {
 // severity orders agreement statuses from best to worst.
 var severity = map[string]int{"inactive": 0, "compliant": 1, "at_risk": 2, "inconclusive": 3, "breached": 4}
 
+// CheckKeys returns an error naming a key of a document keyed by agreement
+// (measurements, facts) that is no agreement of the set: a misspelt name
+// would otherwise leave an agreement without its data, silently.
+func (s *Set) CheckKeys(what string, doc map[string]map[string]any) error {
+	for name := range doc {
+		if !slices.ContainsFunc(s.Plans, func(p policies.Plan) bool { return p.Agreement == name }) {
+			return fmt.Errorf("%s: there is no agreement %q", what, name)
+		}
+	}
+	return nil
+}
+
 // Options control an evaluation.
 type Options struct {
 	// At is the evaluation time, in whole seconds.
@@ -111,6 +124,7 @@ func (s *Set) evaluate(ctx context.Context, m *memo, opts Options) (*Verdict, er
 	for i, p := range plans {
 		in, a, err := s.measure(ctx, m, sem, &wg, p, at, opts.Facts[p.Agreement], logger)
 		if err != nil {
+			wg.Wait() // the measurements already started still use the source
 			return nil, err
 		}
 		inputs[i], audits[i] = in, a
@@ -141,7 +155,12 @@ func (s *Set) selected(names []string) ([]policies.Plan, error) {
 		return s.Plans, nil
 	}
 	var out []policies.Plan
+	seen := map[string]bool{}
 	for _, n := range names {
+		if seen[n] {
+			continue
+		}
+		seen[n] = true
 		found := false
 		for _, p := range s.Plans {
 			if p.Agreement == n {
@@ -230,7 +249,11 @@ func (s *Set) measure(ctx context.Context, m *memo, sem chan struct{}, wg *sync.
 		return input, a, nil // nothing is measured before the agreement starts
 	}
 	if p.Expires != nil {
-		if expires, err := time.Parse(time.RFC3339, *p.Expires); err == nil && !at.Before(expires) {
+		expires, err := time.Parse(time.RFC3339, *p.Expires)
+		if err != nil {
+			return nil, a, fmt.Errorf("agreement %s: expires: %w", p.Agreement, err)
+		}
+		if !at.Before(expires) {
 			return input, a, nil
 		}
 	}

@@ -84,21 +84,38 @@ func measureErr(format string, args ...any) error {
 func sample(query string, v model.Value) (float64, bool, error) {
 	switch v := v.(type) {
 	case *model.Scalar:
-		f := float64(v.Value)
-		return f, !math.IsNaN(f), nil
+		return finite(query, float64(v.Value))
 	case model.Vector:
 		switch len(v) {
 		case 0:
 			return 0, false, nil
 		case 1:
-			f := float64(v[0].Value)
-			return f, !math.IsNaN(f), nil
+			if v[0].Histogram != nil {
+				return 0, false, errHistogram(query)
+			}
+			return finite(query, float64(v[0].Value))
 		}
 		return 0, false, measureErr("the query returns %d series, not one: aggregate it, e.g. sum(%s)", len(v), shorten(query))
 	case nil:
 		return 0, false, nil
 	}
 	return 0, false, measureErr("the query returns a %s, not a number: it must give an instant vector or a scalar", v.Type())
+}
+
+// finite reads a number: NaN is no value; an infinite one (a division by
+// zero) is an error, never a figure.
+func finite(query string, f float64) (float64, bool, error) {
+	switch {
+	case math.IsNaN(f):
+		return 0, false, nil
+	case math.IsInf(f, 0):
+		return 0, false, measureErr("the query returns an infinite value (a division by zero?): %s", shorten(query))
+	}
+	return f, true, nil
+}
+
+func errHistogram(query string) error {
+	return measureErr("the query returns a native histogram, not a number: use histogram_count(), histogram_sum() or histogram_quantile() in %s", shorten(query))
 }
 
 // series reads a range query's answer: the value at each evaluation time
@@ -111,14 +128,24 @@ func series(query string, v model.Value) (map[int64]float64, error) {
 		}
 		return nil, measureErr("the range query returns a %s, not a matrix", v.Type())
 	}
-	if len(m) > 1 {
-		return nil, measureErr("the query returns %d series, not one: aggregate it, e.g. sum(%s)", len(m), shorten(query))
-	}
+	// Series may come and go over a long range (a relabelled instance); at
+	// each time there must be one.
 	out := map[int64]float64{}
-	if len(m) == 1 {
-		for _, p := range m[0].Values {
-			if f := float64(p.Value); !math.IsNaN(f) {
-				out[p.Timestamp.Unix()] = f
+	for _, s := range m {
+		if len(s.Histograms) > 0 {
+			return nil, errHistogram(query)
+		}
+		for _, p := range s.Values {
+			t := p.Timestamp.Unix()
+			if _, dup := out[t]; dup {
+				return nil, measureErr("the query returns more than one series at %s: aggregate it, e.g. sum(%s)", p.Timestamp.Time().UTC().Format(time.RFC3339), shorten(query))
+			}
+			f, ok, err := finite(query, float64(p.Value))
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				out[t] = f
 			}
 		}
 	}

@@ -123,8 +123,21 @@ func (r recorder) timeslices(ctx context.Context, ind policies.PlanIndicator, ts
 
 	var values, goods, totals map[int64]float64
 	var err error
+	// The answer must be on the slice grid: a query frontend that moves
+	// the steps would otherwise leave every slice missing.
+	onGrid := func(points map[int64]float64) error {
+		for t := range points {
+			if t < first.Unix() || t > last.Unix() || (t-first.Unix())%ts.SliceSeconds != 0 {
+				return measureErr("the source answered at %s, off the slices (every %s from %s): it moved the range query's steps", time.Unix(t, 0).UTC().Format(time.RFC3339), slice, first.UTC().Format(time.RFC3339))
+			}
+		}
+		return nil
+	}
 	if ind.Kind == string(agreements.ValueIndicator) {
 		if values, err = r.series(ctx, ind.Value, slice, first, last); err != nil {
+			return nil, err
+		}
+		if err := onGrid(values); err != nil {
 			return nil, err
 		}
 	} else {
@@ -138,9 +151,15 @@ func (r recorder) timeslices(ctx context.Context, ind policies.PlanIndicator, ts
 		if goods, err = r.series(ctx, q, slice, first, last); err != nil {
 			return nil, err
 		}
+		if err := onGrid(totals); err != nil {
+			return nil, err
+		}
+		if err := onGrid(goods); err != nil {
+			return nil, err
+		}
 	}
 
-	good, total := 0, 0
+	good, total, measured := 0, 0, 0
 	for i := int64(0); i < n; i++ {
 		s := Interval{w.Start.Add(time.Duration(i) * slice), w.Start.Add(time.Duration(i+1) * slice)}
 		if overlaps(s, excluded) {
@@ -163,6 +182,9 @@ func (r recorder) timeslices(ctx context.Context, ind policies.PlanIndicator, ts
 				verdict = "bad"
 			}
 		}
+		if verdict != "missing" {
+			measured++
+		}
 		if verdict == "missing" {
 			switch ts.Missing {
 			case string(agreements.MissingGood):
@@ -177,6 +199,11 @@ func (r recorder) timeslices(ctx context.Context, ind policies.PlanIndicator, ts
 		if verdict == "good" {
 			good++
 		}
+	}
+	// Slices counted as good or bad because they are missing must not make
+	// an SLO whose every slice is missing (a misspelt metric) look measured.
+	if measured == 0 {
+		return map[string]any{"good": 0, "total": 0}, nil
 	}
 	return map[string]any{"good": good, "total": total}, nil
 }

@@ -26,15 +26,18 @@ type Window struct {
 
 // Elapsed is the share of the calendar period that has passed, between 0
 // and 1: 1 for rolling windows and closed periods.
+//
+// An agreement that became effective during the period has its share
+// counted from then: its budget is for the part of the period it covers.
 func (w Window) Elapsed() float64 {
 	if w.Calendar == "" || !w.End.Before(w.Period.End) {
 		return 1
 	}
-	total := w.Period.Duration()
+	total := w.Period.End.Sub(w.Start)
 	if total <= 0 {
 		return 1
 	}
-	return float64(w.End.Sub(w.Period.Start)) / float64(total)
+	return float64(w.End.Sub(w.Start)) / float64(total)
 }
 
 // PeriodStart returns the start of the calendar period that holds t, in

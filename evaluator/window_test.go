@@ -79,7 +79,7 @@ func TestCalendarWindowsStartAtTheLocalPeriod(t *testing.T) {
 		{
 			name: "a window never starts before the agreement is effective", loc: time.UTC,
 			effective: "2026-10-10T00:00:00Z", calendar: agreements.Month, at: "2026-10-20T00:00:00Z",
-			start: "2026-10-10T00:00:00Z", periodEnd: "2026-11-01T00:00:00Z", elapsed: 19.0 / 31.0,
+			start: "2026-10-10T00:00:00Z", periodEnd: "2026-11-01T00:00:00Z", elapsed: 10.0 / 22.0,
 		},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -123,7 +123,7 @@ func check(ctx context.Context, e *env, c *checkConfig, paths []string) int {
 			summary = f
 		}
 	}
-	out, err := output.New(c.format, output.Options{Color: color && c.output == "" && !e.noColor && e.getenv("NO_COLOR") == "", Summary: summary})
+	out, err := output.New(c.format, output.Options{Color: color && c.output == "" && !e.noColor && e.getenv("NO_COLOR") == "", Summary: summary, FailOn: c.failOn})
 	if err != nil {
 		e.errorf("%s", err)
 		return exitInvalid
@@ -133,12 +133,19 @@ func check(ctx context.Context, e *env, c *checkConfig, paths []string) int {
 	if code != exitOK {
 		return code
 	}
+	if err := set.CheckKeys("facts "+c.facts, facts); err != nil {
+		e.errorf("%s", err)
+		return exitInvalid
+	}
 	opts := evaluator.Options{At: at, Facts: facts, Agreements: c.agreements, Logger: e.logger}
 
 	var verdict *evaluator.Verdict
 	switch {
 	case c.measurements != "":
 		inputs, err := readMeasurements(c.measurements)
+		if err == nil {
+			err = set.CheckKeys("measurements "+c.measurements, inputs)
+		}
 		if err != nil {
 			e.errorf("%s", err)
 			return exitInvalid
@@ -172,6 +179,7 @@ func check(ctx context.Context, e *env, c *checkConfig, paths []string) int {
 			return exitInvalid
 		}
 	} else if _, err := e.stdout.Write(buf.Bytes()); err != nil {
+		e.errorf("write the result: %s", err)
 		return exitInvalid
 	}
 	return exitCode(verdict, c.failOn)
@@ -254,6 +262,9 @@ func parseAt(s string) (time.Time, error) {
 		return t, nil
 	}
 	if secs, err := strconv.ParseInt(s, 10, 64); err == nil {
+		if secs > 100_000_000_000 {
+			return time.Time{}, fmt.Errorf("--at %s is too large for unix seconds: is it in milliseconds? Give %d", s, secs/1000)
+		}
 		return time.Unix(secs, 0).UTC(), nil
 	}
 	return time.Time{}, fmt.Errorf("--at %q is not a time: give RFC 3339 (2026-11-01T00:00:00Z) or unix seconds", s)

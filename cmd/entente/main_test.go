@@ -34,6 +34,9 @@ func TestScripts(t *testing.T) {
 		Dir:           "testdata/script",
 		UpdateScripts: os.Getenv("UPDATE_SCRIPTS") != "",
 		Setup: func(e *testscript.Env) error {
+			if err := copyDir("../../examples/metrics", filepath.Join(e.WorkDir, "metrics")); err != nil {
+				return err
+			}
 			return copyDir("../../examples/agreements", filepath.Join(e.WorkDir, "examples"))
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){

@@ -8,9 +8,14 @@ import (
 	"github.com/entente-dev/entente/evaluator"
 )
 
-// JUnit writes a test suite per agreement and a test case per SLO and
-// responsibility, for CI systems that read JUnit XML.
-type JUnit struct{}
+// JUnit writes a test suite per agreement and a test case per SLO,
+// responsibility and review, for CI systems that read JUnit XML. What fails
+// the check fails its test case; what makes it inconclusive is an error.
+type JUnit struct {
+	// FailOnAtRisk makes warnings and an overdue review failures, as
+	// check --fail-on at_risk makes them fail the run.
+	FailOnAtRisk bool
+}
 
 type junitSuites struct {
 	XMLName  xml.Name     `xml:"testsuites"`
@@ -56,7 +61,7 @@ type junitMessage struct {
 }
 
 // Output writes v.
-func (JUnit) Output(w io.Writer, v *evaluator.Verdict) error {
+func (j JUnit) Output(w io.Writer, v *evaluator.Verdict) error {
 	out := junitSuites{Name: "entente"}
 	for _, a := range v.Agreements {
 		suite := junitSuite{
@@ -72,14 +77,14 @@ func (JUnit) Output(w io.Writer, v *evaluator.Verdict) error {
 			file, line := source(block)
 			c := junitCase{Name: kind + " " + str(block, "name"), Classname: str(a, "agreement"), File: file, Line: line, SystemOut: str(block, "message")}
 			msg := &junitMessage{Message: str(block, "message"), Type: str(block, "status"), Text: str(block, "message")}
-			switch str(block, "status") {
-			case "fail", "breached":
+			switch st := str(block, "status"); {
+			case st == "fail" || st == "breached" || (j.FailOnAtRisk && (st == "warn" || st == "overdue")):
 				c.Failure = msg
 				suite.Failures++
-			case "error", "unknown":
+			case st == "error" || st == "unknown" || st == "no_data":
 				c.Error = msg
 				suite.Errors++
-			case "no_data", "pending":
+			case st == "pending":
 				c.Skipped = msg
 				suite.Skipped++
 			}
@@ -91,6 +96,12 @@ func (JUnit) Output(w io.Writer, v *evaluator.Verdict) error {
 		}
 		for _, r := range list(a, "responsibilities") {
 			add("responsibility", r)
+		}
+		if r := object(a, "review"); r != nil {
+			add("review", map[string]any{
+				"name": str(a, "agreement"), "status": str(r, "status"), "source": a["source"],
+				"message": fmt.Sprintf("review %s, due %s", str(r, "status"), str(r, "due")),
+			})
 		}
 		if in := str(a, "inactive"); in != "" {
 			suite.Cases = append(suite.Cases, junitCase{Name: "agreement " + str(a, "agreement"), Classname: str(a, "agreement"), Skipped: &junitMessage{Message: fmt.Sprintf("inactive: %s", in)}})

@@ -23,15 +23,31 @@ var statusMark = map[string]string{
 // mark is an icon and the word: status never rests on the icon alone.
 func mark(s string) string { return strings.TrimSpace(statusMark[s] + " " + s) }
 
-// cell keeps a table cell on one line and its pipes literal.
+// markdownEscaper makes text from an agreement literal in Markdown: no
+// formatting, no HTML, no broken table.
+var markdownEscaper = strings.NewReplacer(
+	"\\", "\\\\", "|", "\\|", "*", "\\*", "_", "\\_", "`", "\\`",
+	"<", "&lt;", ">", "&gt;", "[", "\\[", "]", "\\]", "#", "\\#",
+)
+
+// cell keeps a table cell on one line and its text literal.
 func cell(s string) string {
-	s = strings.ReplaceAll(s, "|", "\\|")
-	return strings.Join(strings.Fields(s), " ")
+	return markdownEscaper.Replace(strings.Join(strings.Fields(s), " "))
+}
+
+func yesNo(v any) string {
+	switch v {
+	case true:
+		return "yes"
+	case false:
+		return "no"
+	}
+	return "—"
 }
 
 // Output writes v.
 func (Markdown) Output(w io.Writer, v *evaluator.Verdict) error {
-	fmt.Fprintf(w, "## SLA check: %s\n\nEvaluated at %s, revision `%s`.\n", mark(v.Status), v.EvaluatedAt, v.Revision)
+	fmt.Fprintf(w, "## SLA check: %s\n\nEvaluated at %s, revision %s.\n", mark(v.Status), v.EvaluatedAt, cell(v.Revision))
 	for _, a := range v.Agreements {
 		fmt.Fprintf(w, "\n### %s — %s (%s)\n\n", cell(str(a, "agreement")), cell(str(a, "title")), mark(str(a, "status")))
 		if in := str(a, "inactive"); in != "" {
@@ -58,10 +74,10 @@ func (Markdown) Output(w io.Writer, v *evaluator.Verdict) error {
 			fmt.Fprintln(w, "| Credit | SLO | Status | Percent | Amount | Final |")
 			fmt.Fprintln(w, "|---|---|---|---:|---:|---|")
 			for _, c := range credits {
-				fmt.Fprintf(w, "| %s | %s | %s | %s | %s %s | %v |\n", cell(str(c, "name")), cell(str(c, "slo")), mark(str(c, "status")), figure(c, "percent", "%"), figure(c, "amount", ""), cell(str(c, "currency")), c["final"])
+				fmt.Fprintf(w, "| %s | %s | %s | %s | %s %s | %s |\n", cell(str(c, "name")), cell(str(c, "slo")), mark(str(c, "status")), figure(c, "percent", "%"), figure(c, "amount", ""), cell(str(c, "currency")), yesNo(c["final"]))
 			}
 			if ct := object(a, "credit_total"); ct != nil {
-				fmt.Fprintf(w, "| **Total** | | | %s | %s %s | capped: %v |\n", figure(ct, "percent", "%"), figure(ct, "amount", ""), cell(str(ct, "currency")), ct["capped"])
+				fmt.Fprintf(w, "| **Total** | | | %s | %s %s | capped: %s |\n", figure(ct, "percent", "%"), figure(ct, "amount", ""), cell(str(ct, "currency")), yesNo(ct["capped"]))
 			}
 			fmt.Fprintln(w)
 		}

@@ -27,6 +27,9 @@ type Options struct {
 	// Summary, for the github format, receives the Markdown summary (the
 	// file $GITHUB_STEP_SUMMARY names); nil for none.
 	Summary io.Writer
+	// FailOn is the agreement status that fails the check: "breached", or
+	// "at_risk", which makes warnings failures in junit too.
+	FailOn string
 }
 
 // New returns the outputter of a format.
@@ -37,7 +40,7 @@ func New(format string, opts Options) (Outputter, error) {
 	case "json":
 		return JSON{}, nil
 	case "junit":
-		return JUnit{}, nil
+		return JUnit{FailOnAtRisk: opts.FailOn == "at_risk"}, nil
 	case "github":
 		return &GitHub{Summary: opts.Summary}, nil
 	case "markdown":
@@ -90,13 +93,14 @@ func number(m map[string]any, key string) (float64, bool) {
 	return 0, false
 }
 
-// figure prints a number for people: "—" when unknown.
+// figure prints a number for people, "—" when unknown, with ten
+// significant digits: enough that 99.899996 does not read as 99.9.
 func figure(m map[string]any, key, unit string) string {
 	f, ok := number(m, key)
 	if !ok {
 		return "—"
 	}
-	return strconv.FormatFloat(f, 'g', 6, 64) + unit
+	return strconv.FormatFloat(f, 'g', 10, 64) + unit
 }
 
 func object(m map[string]any, key string) map[string]any {

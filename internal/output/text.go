@@ -22,11 +22,22 @@ var statusColor = map[string]string{
 	"inactive": "2",
 }
 
+// status colours a status word on a terminal. Table cells stay plain:
+// tabwriter would count the escape codes as width.
 func (t *Text) status(s string) string {
 	if !t.Color || statusColor[s] == "" {
 		return s
 	}
 	return "\x1b[" + statusColor[s] + "m" + s + "\x1b[0m"
+}
+
+// headline is a status in capitals, coloured by what it means.
+func (t *Text) headline(s string) string {
+	up := strings.ToUpper(s)
+	if !t.Color || statusColor[s] == "" {
+		return up
+	}
+	return "\x1b[1;" + statusColor[s] + "m" + up + "\x1b[0m"
 }
 
 // Output writes v.
@@ -36,7 +47,7 @@ func (t *Text) Output(w io.Writer, v *evaluator.Verdict) error {
 			fmt.Fprintln(w)
 		}
 		title := fmt.Sprintf("%s %s — %s", str(a, "agreement"), str(a, "version"), str(a, "title"))
-		fmt.Fprintf(w, "%s: %s\n", title, t.status(strings.ToUpper(str(a, "status"))))
+		fmt.Fprintf(w, "%s: %s\n", title, t.headline(str(a, "status")))
 		if in := str(a, "inactive"); in != "" {
 			fmt.Fprintf(w, "  inactive: %s; nothing was measured\n", strings.ReplaceAll(in, "_", " "))
 			continue
@@ -45,7 +56,7 @@ func (t *Text) Output(w io.Writer, v *evaluator.Verdict) error {
 		if slos := list(a, "slos"); len(slos) > 0 {
 			fmt.Fprintln(tw, "  SLO\tSTATUS\tMEASURED\tTARGET\tBUDGET LEFT\tMESSAGE")
 			for _, s := range slos {
-				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", str(s, "name"), t.status(str(s, "status")), measured(s), target(s), budget(s), str(s, "message"))
+				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", str(s, "name"), str(s, "status"), measured(s), target(s), budget(s), str(s, "message"))
 			}
 		}
 		if duties := list(a, "responsibilities"); len(duties) > 0 {
@@ -55,7 +66,7 @@ func (t *Text) Output(w io.Writer, v *evaluator.Verdict) error {
 				if due == "" {
 					due = "—"
 				}
-				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t\t%s\n", str(r, "name"), t.status(str(r, "status")), str(r, "party"), due, str(r, "message"))
+				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t\t%s\n", str(r, "name"), str(r, "status"), str(r, "party"), due, str(r, "message"))
 			}
 		}
 		tw.Flush()
@@ -77,7 +88,7 @@ func (t *Text) Output(w io.Writer, v *evaluator.Verdict) error {
 			fmt.Fprintf(w, "  review: %s, due %s\n", t.status(str(r, "status")), str(r, "due"))
 		}
 	}
-	fmt.Fprintf(w, "\n%s, evaluated at %s (revision %s)\n", t.status(strings.ToUpper(v.Status)), v.EvaluatedAt, v.Revision)
+	fmt.Fprintf(w, "\n%s, evaluated at %s (revision %s)\n", t.headline(v.Status), v.EvaluatedAt, v.Revision)
 	return nil
 }
 
