@@ -169,7 +169,7 @@ func TestARatioIsSummedOverTheIntervalsAroundTheExclusions(t *testing.T) {
 	// runs is [Nov 1 02:00, Nov 2 00:00]: 22 hours, measured at its end.
 	src.set("sum(increase(requests_total[79200s]))", "2026-11-02T00:00:00Z", 1000)
 	src.set("sum(increase(errors_total[79200s]))", "2026-11-02T00:00:00Z", 5)
-	v, err := s.Evaluate(context.Background(), src, Options{At: utc("2026-11-02T01:00:00Z")})
+	v, err := evaluateValid(t, s, src, Options{At: utc("2026-11-02T01:00:00Z")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +190,7 @@ func TestFewerEventsThanMinEventsIsNoData(t *testing.T) {
 	s := compileSet(t, semantics)
 	src := newFake()
 	src.set("sum(increase(requests_total[79200s]))", "2026-11-02T00:00:00Z", 9)
-	v, _ := s.Evaluate(context.Background(), src, Options{At: utc("2026-11-02T01:00:00Z")})
+	v, _ := evaluateValid(t, s, src, Options{At: utc("2026-11-02T01:00:00Z")})
 	if a := sloOf(t, v, "availability"); a["status"] != "no_data" || a["measured"] != nil {
 		t.Errorf("status %v measured %v, want no_data, null", a["status"], a["measured"])
 	}
@@ -200,7 +200,7 @@ func TestAValueSLOIsMeasuredOnceOverTheWholeWindow(t *testing.T) {
 	s := compileSet(t, semantics)
 	src := newFake()
 	src.set("max(max_over_time(latency_seconds[86400s]))", "2026-11-02T01:00:00Z", 0.7)
-	v, _ := s.Evaluate(context.Background(), src, Options{At: utc("2026-11-02T01:00:00Z")})
+	v, _ := evaluateValid(t, s, src, Options{At: utc("2026-11-02T01:00:00Z")})
 	l := sloOf(t, v, "latency")
 	if l["measured"] != 0.7 || l["status"] != "fail" || l["excluded_seconds"] != 0.0 {
 		t.Errorf("latency %v", l)
@@ -214,7 +214,7 @@ func TestTimeslicesCountMissingSlicesAsTheAgreementSays(t *testing.T) {
 	// nightly exclusion names availability only). Two are good, one is
 	// bad, one has no data, and missing = "bad": 2 good of 4.
 	setSlices(src)
-	v, _ := s.Evaluate(context.Background(), src, Options{At: utc("2026-11-02T01:00:00Z")})
+	v, _ := evaluateValid(t, s, src, Options{At: utc("2026-11-02T01:00:00Z")})
 	u := sloOf(t, v, "uptime")
 	if u["good"] != 2.0 || u["total"] != 4.0 || u["status"] != "pass" {
 		t.Errorf("uptime good %v total %v status %v, want 2 of 4, pass at 50%%", u["good"], u["total"], u["status"])
@@ -225,7 +225,7 @@ func TestAFailingSourceGivesErrorNeverAPass(t *testing.T) {
 	s := compileSet(t, semantics)
 	src := newFake()
 	src.fail["sum(increase(requests_total"] = errors.New("connection refused")
-	v, err := s.Evaluate(context.Background(), src, Options{At: utc("2026-11-02T01:00:00Z")})
+	v, err := evaluateValid(t, s, src, Options{At: utc("2026-11-02T01:00:00Z")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,7 +239,7 @@ func TestTwoSeriesAreAnErrorThatSaysToAggregate(t *testing.T) {
 	s := compileSet(t, semantics)
 	src := newFake()
 	src.answers["max(max_over_time(latency_seconds[86400s]))@"+fmt.Sprint(utc("2026-11-02T01:00:00Z").Unix())] = model.Vector{{Value: 0.1}, {Value: 0.2}}
-	v, _ := s.Evaluate(context.Background(), src, Options{At: utc("2026-11-02T01:00:00Z")})
+	v, _ := evaluateValid(t, s, src, Options{At: utc("2026-11-02T01:00:00Z")})
 	l := sloOf(t, v, "latency")
 	if l["status"] != "error" || !strings.Contains(l["message"].(string), "aggregate it, e.g. sum(") {
 		t.Errorf("latency %v", l)
@@ -250,7 +250,7 @@ func TestNothingIsMeasuredOutsideTheAgreementsTerm(t *testing.T) {
 	s := compileSet(t, semantics)
 	for _, at := range []string{"2025-12-31T23:00:00Z", "2027-01-01T00:00:00Z"} {
 		src := newFake()
-		v, err := s.Evaluate(context.Background(), src, Options{At: utc(at)})
+		v, err := evaluateValid(t, s, src, Options{At: utc(at)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -272,7 +272,7 @@ func TestFactsBeforeAndAfterTheirDueDate(t *testing.T) {
 		{"2026-04-01T00:00:00Z", map[string]any{}, "unknown"},
 		{"2026-04-01T00:00:00Z", map[string]any{"access_granted": true}, "met"},
 	} {
-		v, err := s.Evaluate(context.Background(), newFake(), Options{At: utc(c.at), Facts: map[string]map[string]any{"shop": c.facts}})
+		v, err := evaluateValid(t, s, newFake(), Options{At: utc(c.at), Facts: map[string]map[string]any{"shop": c.facts}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -291,7 +291,7 @@ func TestEachDistinctQueryIsSentOnce(t *testing.T) {
   }
   exclusion "nightly" {`, 1))
 	src := newFake()
-	if _, err := s.Evaluate(context.Background(), src, Options{At: utc("2026-11-02T01:00:00Z")}); err != nil {
+	if _, err := evaluateValid(t, s, src, Options{At: utc("2026-11-02T01:00:00Z")}); err != nil {
 		t.Fatal(err)
 	}
 	for q, n := range src.calls {
@@ -313,7 +313,7 @@ func TestMissingSlicesAreSkippedOrCountedGood(t *testing.T) {
 			s := compileSet(t, strings.Replace(semantics, `missing = "bad"`, `missing = "`+c.missing+`"`, 1))
 			src := newFake()
 			setSlices(src)
-			v, _ := s.Evaluate(context.Background(), src, Options{At: utc("2026-11-02T01:00:00Z")})
+			v, _ := evaluateValid(t, s, src, Options{At: utc("2026-11-02T01:00:00Z")})
 			u := sloOf(t, v, "uptime")
 			if u["good"] != c.good || u["total"] != c.total {
 				t.Errorf("missing = %q: %v good of %v, want %v of %v", c.missing, u["good"], u["total"], c.good, c.total)
@@ -326,7 +326,7 @@ func TestNaNIsNoDataNotANumber(t *testing.T) {
 	s := compileSet(t, semantics)
 	src := newFake()
 	src.answers["max(max_over_time(latency_seconds[86400s]))@"+fmt.Sprint(utc("2026-11-02T01:00:00Z").Unix())] = model.Vector{{Value: model.SampleValue(math.NaN())}}
-	v, _ := s.Evaluate(context.Background(), src, Options{At: utc("2026-11-02T01:00:00Z")})
+	v, _ := evaluateValid(t, s, src, Options{At: utc("2026-11-02T01:00:00Z")})
 	if l := sloOf(t, v, "latency"); l["status"] != "no_data" || l["measured"] != nil {
 		t.Errorf("latency %v %v, want no_data and null", l["status"], l["measured"])
 	}
@@ -338,7 +338,7 @@ func TestEveryVerdictMatchesTheSchema(t *testing.T) {
 		src := newFake()
 		src.set("sum(increase(requests_total[79200s]))", "2026-11-02T00:00:00Z", 1000)
 		src.fail["max("] = errors.New("timeout")
-		v, err := s.Evaluate(context.Background(), src, Options{At: utc(at), Facts: map[string]map[string]any{"shop": {"access_granted": false}}})
+		v, err := evaluateValid(t, s, src, Options{At: utc(at), Facts: map[string]map[string]any{"shop": {"access_granted": false}}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -356,7 +356,7 @@ func TestLongTimeslicesAreMeasuredInRangeQueriesPrometheusAccepts(t *testing.T) 
     timeslices {
       slice   = "5m"`, 1))
 	src := newFake()
-	if _, err := s.Evaluate(context.Background(), src, Options{At: utc("2026-11-02T01:00:00Z")}); err != nil {
+	if _, err := evaluateValid(t, s, src, Options{At: utc("2026-11-02T01:00:00Z")}); err != nil {
 		t.Fatal(err)
 	}
 	ranges := 0
@@ -390,4 +390,22 @@ func setSlices(src *fakeSource) {
 			{Timestamp: model.TimeFromUnix(utc("2026-11-02T01:00:00Z").Unix()), Value: 0.95},
 		},
 	}}
+}
+
+// evaluateValid evaluates and checks the verdict against the JSON Schema:
+// every verdict the tests produce must match docs/verdict.schema.json.
+func evaluateValid(t *testing.T, s *Set, src Source, opts Options) (*Verdict, error) {
+	t.Helper()
+	v, err := s.Evaluate(context.Background(), src, opts)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := verdictschema.Validate(doc); err != nil {
+		t.Errorf("the verdict does not match the schema: %v", err)
+	}
+	return v, nil
 }

@@ -1,7 +1,6 @@
 package evaluator
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -48,7 +47,7 @@ func TestAFaultySourceNeverPasses(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			v, err := compileSet(t, shop).Evaluate(context.Background(), src, Options{At: time.Date(2026, 10, 20, 18, 0, 0, 0, time.UTC)})
+			v, err := evaluateValid(t, compileSet(t, shop), src, Options{At: time.Date(2026, 10, 20, 18, 0, 0, 0, time.UTC)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -95,7 +94,7 @@ func TestAServerThatRecoversIsRetried(t *testing.T) {
   }
 }
 `
-	v, err := compileSet(t, latencyOnly).Evaluate(context.Background(), src, Options{At: time.Date(2026, 10, 20, 18, 0, 0, 0, time.UTC)})
+	v, err := evaluateValid(t, compileSet(t, latencyOnly), src, Options{At: time.Date(2026, 10, 20, 18, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)
 	}
