@@ -85,6 +85,19 @@ func (d *Decider) Agreements() []string { return d.names }
 // ErrUnknownAgreement is returned for an agreement the Decider does not hold.
 var ErrUnknownAgreement = errors.New("unknown agreement")
 
+// ErrNoVerdict is returned when the policy gives no verdict for an input:
+// its "at" is not a time, or it is not an object.
+var ErrNoVerdict = errors.New("the policy gave no verdict for this input (is \"at\" an RFC 3339 time, and the input an object?)")
+
+// VerdictOf is Verdict for an input given as JSON-like Go values.
+func (d *Decider) VerdictOf(ctx context.Context, name string, input any) (map[string]any, error) {
+	v, err := ast.InterfaceToValue(input)
+	if err != nil {
+		return nil, fmt.Errorf("input: %w", err)
+	}
+	return d.Verdict(ctx, name, v)
+}
+
 // libraryPackage is the package path of the library modules.
 const libraryPackage = "data.entente.lib"
 
@@ -100,7 +113,7 @@ func (d *Decider) Verdict(ctx context.Context, name string, input ast.Value) (ma
 		return nil, fmt.Errorf("evaluate %s: %w", name, err)
 	}
 	if len(rs) != 1 || len(rs[0].Expressions) != 1 {
-		return nil, fmt.Errorf("evaluate %s: the policy gave no verdict for this input", name)
+		return nil, fmt.Errorf("evaluate %s: %w", name, ErrNoVerdict)
 	}
 	v, ok := rs[0].Expressions[0].Value.(map[string]any)
 	if !ok {

@@ -46,16 +46,7 @@ breached (or at risk, with --fail-on at_risk); 2 usage or configuration
 error; 3 nothing breached but something could not be measured (retry).`,
 	flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) int {
 		var c checkConfig
-		fs.StringVar(&c.prometheus.URL, "prometheus", "", "measure from the Prometheus-compatible API at `URL`")
-		fs.Var(&c.headers, "prometheus-header", "an HTTP `header` for Prometheus, 'Name: value' (repeatable)")
-		fs.StringVar(&c.prometheus.BearerTokenFile, "prometheus-bearer-token-file", "", "send the bearer token in `FILE` (re-read when it changes)")
-		fs.StringVar(&c.prometheus.CAFile, "prometheus-ca-file", "", "verify Prometheus's certificate with the CA in `FILE`")
-		fs.StringVar(&c.prometheus.CertFile, "prometheus-cert-file", "", "client certificate `FILE` for Prometheus")
-		fs.StringVar(&c.prometheus.KeyFile, "prometheus-key-file", "", "client key `FILE` for Prometheus")
-		fs.BoolVar(&c.prometheus.InsecureSkipVerify, "prometheus-insecure-skip-verify", false, "do not verify Prometheus's certificate")
-		fs.DurationVar(&c.prometheus.Timeout, "query-timeout", 30*time.Second, "the `timeout` of each query")
-		fs.Var(&c.metrics, "metrics", "measure from the metric history in `FILE` (repeatable)")
-		fs.StringVar(&c.measurements, "measurements", "", "decide on the measurements in `FILE`, without queries")
+		c.sourceFlags(fs)
 		fs.StringVar(&c.facts, "facts", "", "facts in `FILE` (JSON or HCL), keyed by agreement then fact")
 		fs.StringVar(&c.at, "at", "", "evaluate at `T`, RFC 3339 or unix seconds (default now)")
 		fs.StringVar(&c.format, "format", "text", "output `format`: "+strings.Join(output.Formats, ", "))
@@ -69,6 +60,20 @@ error; 3 nothing breached but something could not be measured (retry).`,
 			return check(ctx, e, &c, paths)
 		}
 	},
+}
+
+// sourceFlags adds the flags of a metrics source: check and serve share them.
+func (c *checkConfig) sourceFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.prometheus.URL, "prometheus", "", "measure from the Prometheus-compatible API at `URL`")
+	fs.Var(&c.headers, "prometheus-header", "an HTTP `header` for Prometheus, 'Name: value' (repeatable)")
+	fs.StringVar(&c.prometheus.BearerTokenFile, "prometheus-bearer-token-file", "", "send the bearer token in `FILE` (re-read when it changes)")
+	fs.StringVar(&c.prometheus.CAFile, "prometheus-ca-file", "", "verify Prometheus's certificate with the CA in `FILE`")
+	fs.StringVar(&c.prometheus.CertFile, "prometheus-cert-file", "", "client certificate `FILE` for Prometheus")
+	fs.StringVar(&c.prometheus.KeyFile, "prometheus-key-file", "", "client key `FILE` for Prometheus")
+	fs.BoolVar(&c.prometheus.InsecureSkipVerify, "prometheus-insecure-skip-verify", false, "do not verify Prometheus's certificate")
+	fs.DurationVar(&c.prometheus.Timeout, "query-timeout", 30*time.Second, "the `timeout` of each query")
+	fs.Var(&c.metrics, "metrics", "measure from the metric history in `FILE` (repeatable)")
+	fs.StringVar(&c.measurements, "measurements", "", "decide on the measurements in `FILE`, without queries")
 }
 
 type checkConfig struct {

@@ -42,7 +42,7 @@ type command struct {
 }
 
 var commands = []*command{
-	validateCommand, fmtCommand, checkCommand, compileCommand, testCommand,
+	validateCommand, fmtCommand, checkCommand, serveCommand, compileCommand, testCommand,
 	bundleCommand, bundleBuildCommand, bundleVerifyCommand, bundleInspectCommand,
 	versionCommand,
 }

@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/entente-dev/entente/evaluator"
+	"github.com/entente-dev/entente/server"
+)
+
+var serveCommand = &command{
+	name:    "serve",
+	summary: "serve verdicts over HTTP, evaluating every agreement periodically",
+	usage:   "serve [SOURCE] [--addr 127.0.0.1:7878] [--interval 1m] [--facts FILE] [--token-file FILE] PATHS|BUNDLE",
+	example: `entente serve --prometheus http://prometheus:9090 --interval 1m agreements/
+curl -s 127.0.0.1:7878/v1/agreements
+curl -s -X POST 127.0.0.1:7878/v1/data/entente/agreements/payments-hosting/verdict -d '{"input": {...}}'
+
+Routes: GET /health, /health/ready, /metrics, /v1/agreements,
+/v1/agreements/NAME, /v1/agreements/NAME/verdict (the last periodic
+verdict); POST /v1/agreements/NAME/evaluate (now, or with "at",
+"measurements" and "facts" in the body) and /v1/data/PATH (as OPA's data
+API). Without a SOURCE, requests bring their measurements. Stops cleanly
+on SIGINT or SIGTERM.`,
+	flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) int {
+		var c checkConfig
+		c.sourceFlags(fs)
+		addr := fs.String("addr", "127.0.0.1:7878", "listen on `ADDRESS`")
+		interval := fs.Duration("interval", time.Minute, "evaluate every agreement every `DURATION` (0: only at start)")
+		tokenFile := fs.String("token-file", "", "require a bearer token from `FILE` (one per line) on /v1")
+		fs.StringVar(&c.facts, "facts", "", "facts in `FILE` (JSON or HCL), keyed by agreement then fact")
+		fs.StringVar(&c.verificationKey, "verification-key", "", "check a bundle's signature with this public `key` (or the file holding it)")
+		return func(ctx context.Context, e *env, paths []string) int {
+			if c.measurements != "" {
+				e.errorf("--measurements is for check: a server takes measurements in each evaluate request")
+				return exitInvalid
+			}
+			if c.prometheus.URL != "" && len(c.metrics) > 0 {
+				e.errorf("give one source: --prometheus URL or --metrics FILE")
+				return exitInvalid
+			}
+			facts, err := readFacts(c.facts)
+			if err != nil {
+				e.errorf("%s", err)
+				return exitInvalid
+			}
+			var tokens []string
+			if *tokenFile != "" {
+				raw, err := os.ReadFile(*tokenFile)
+				if err != nil {
+					e.errorf("token file: %s", err)
+					return exitInvalid
+				}
+				for _, line := range strings.Split(string(raw), "\n") {
+					if line = strings.TrimSpace(line); line != "" {
+						tokens = append(tokens, line)
+					}
+				}
+				if len(tokens) == 0 {
+					e.errorf("token file %s holds no token", *tokenFile)
+					return exitInvalid
+				}
+			}
+			set, code := loadEvaluationSet(ctx, e, paths, c.verificationKey)
+			if code != exitOK {
+				return code
+			}
+			if err := set.CheckKeys("facts "+c.facts, facts); err != nil {
+				e.errorf("%s", err)
+				return exitInvalid
+			}
+			var src evaluator.Source
+			if c.prometheus.URL != "" || len(c.metrics) > 0 {
+				s, closeSource, code := openSource(ctx, e, &c)
+				if code != exitOK {
+					return code
+				}
+				defer closeSource()
+				src = s
+			}
+			srv := server.New(server.Config{Set: set, Source: src, Facts: facts, Interval: *interval, Tokens: tokens, Logger: e.logger})
+			return serve(ctx, e, srv, *addr)
+		}
+	},
+}
+
+// serve listens until ctx ends, then shuts down, letting requests in
+// flight finish.
+func serve(ctx context.Context, e *env, srv *server.Server, addr string) int {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		e.errorf("%s", err)
+		return exitInvalid
+	}
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go srv.Run(ctx)
+	e.logger.Info("serving", "addr", l.Addr().String())
+	fmt.Fprintf(e.stderr, "entente serve: listening on http://%s\n", l.Addr())
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(l) }()
+	select {
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			e.errorf("%s", err)
+			return exitInvalid
+		}
+	case <-ctx.Done():
+		shutdown, stop := context.WithTimeout(context.Background(), 30*time.Second)
+		defer stop()
+		if err := hs.Shutdown(shutdown); err != nil {
+			e.errorf("shutdown: %s", err)
+			return exitInvalid
+		}
+		fmt.Fprintln(e.stderr, "entente serve: stopped")
+	}
+	return exitOK
+}

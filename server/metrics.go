@@ -1,0 +1,118 @@
+package server
+
+import (
+	"encoding/json"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/entente-dev/entente/evaluator"
+)
+
+// metrics exports the last verdicts, for dashboards and alerts.
+type metrics struct {
+	registry        *prometheus.Registry
+	sloMeasured     *prometheus.GaugeVec
+	sloObjective    *prometheus.GaugeVec
+	sloBudget       *prometheus.GaugeVec
+	sloStatus       *prometheus.GaugeVec
+	agreementStatus *prometheus.GaugeVec
+	creditsOwed     *prometheus.GaugeVec
+	evaluations     *prometheus.CounterVec
+}
+
+var (
+	sloStatuses       = []string{"pass", "warn", "fail", "no_data", "error"}
+	agreementStatuses = []string{"inactive", "compliant", "at_risk", "inconclusive", "breached"}
+)
+
+func newMetrics() *metrics {
+	m := &metrics{
+		registry: prometheus.NewRegistry(),
+		sloMeasured: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "entente_slo_measured", Help: "The measured value of an SLO at the last evaluation (percent for ratio and timeslice SLOs); absent when unknown.",
+		}, []string{"agreement", "slo"}),
+		sloObjective: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "entente_slo_objective", Help: "The objective (percent) or bound of an SLO.",
+		}, []string{"agreement", "slo"}),
+		sloBudget: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "entente_slo_budget_remaining", Help: "The share of the error budget left at the last evaluation (negative when overspent).",
+		}, []string{"agreement", "slo"}),
+		sloStatus: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "entente_slo_status", Help: "1 for the status of an SLO at the last evaluation, 0 for the others.",
+		}, []string{"agreement", "slo", "status"}),
+		agreementStatus: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "entente_agreement_status", Help: "1 for the status of an agreement at the last evaluation, 0 for the others.",
+		}, []string{"agreement", "status"}),
+		creditsOwed: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "entente_credits_owed", Help: "The service credits owed by an agreement at the last evaluation, in its currency.",
+		}, []string{"agreement", "currency"}),
+		evaluations: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "entente_evaluations_total", Help: "Periodic evaluations of the agreements, by outcome.",
+		}, []string{"outcome"}),
+	}
+	m.registry.MustRegister(m.sloMeasured, m.sloObjective, m.sloBudget, m.sloStatus, m.agreementStatus, m.creditsOwed, m.evaluations,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+func num(v any) (float64, bool) {
+	switch x := v.(type) {
+	case json.Number:
+		f, err := x.Float64()
+		return f, err == nil
+	case float64:
+		return x, true
+	}
+	return 0, false
+}
+
+// update sets the gauges from a verdict.
+func (m *metrics) update(v *evaluator.Verdict) {
+	m.evaluations.WithLabelValues("done").Inc()
+	for _, a := range v.Agreements {
+		name, _ := a["agreement"].(string)
+		status, _ := a["status"].(string)
+		for _, st := range agreementStatuses {
+			m.agreementStatus.WithLabelValues(name, st).Set(b2f(st == status))
+		}
+		slos, _ := a["slos"].([]any)
+		for _, x := range slos {
+			s, _ := x.(map[string]any)
+			slo, _ := s["name"].(string)
+			st, _ := s["status"].(string)
+			for _, each := range sloStatuses {
+				m.sloStatus.WithLabelValues(name, slo, each).Set(b2f(each == st))
+			}
+			set := func(g *prometheus.GaugeVec, key string) {
+				if f, ok := num(s[key]); ok {
+					g.WithLabelValues(name, slo).Set(f)
+				} else {
+					g.DeleteLabelValues(name, slo)
+				}
+			}
+			set(m.sloMeasured, "measured")
+			set(m.sloBudget, "budget_remaining")
+			if _, ok := num(s["objective"]); ok {
+				set(m.sloObjective, "objective")
+			} else if _, ok := num(s["max"]); ok {
+				set(m.sloObjective, "max")
+			} else {
+				set(m.sloObjective, "min")
+			}
+		}
+		if ct, ok := a["credit_total"].(map[string]any); ok {
+			currency, _ := ct["currency"].(string)
+			if f, ok := num(ct["amount"]); ok {
+				m.creditsOwed.WithLabelValues(name, currency).Set(f)
+			}
+		}
+	}
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}

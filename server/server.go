@@ -1,0 +1,355 @@
+package server
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/entente-dev/entente/evaluator"
+	"github.com/entente-dev/entente/policies"
+)
+
+// DefaultBodyLimit bounds request bodies.
+const DefaultBodyLimit = 1 << 20
+
+// Config is what a Server serves and how.
+type Config struct {
+	// Set is the agreements, compiled.
+	Set *evaluator.Set
+	// Source measures them; nil when requests bring their measurements.
+	Source evaluator.Source
+	// Facts are the facts of the agreements, keyed by agreement.
+	Facts map[string]map[string]any
+	// Interval between periodic evaluations (0: none).
+	Interval time.Duration
+	// Tokens, when any, are required as "Authorization: Bearer ..." on /v1.
+	Tokens []string
+	// BodyLimit bounds request bodies (default DefaultBodyLimit).
+	BodyLimit int64
+	// Now is the clock of periodic evaluations (default time.Now).
+	Now    func() time.Time
+	Logger *slog.Logger
+}
+
+// Server serves one set of agreements.
+type Server struct {
+	cfg     Config
+	echo    *echo.Echo
+	set     atomic.Pointer[evaluator.Set]
+	ready   atomic.Bool
+	mu      sync.RWMutex
+	last    map[string]map[string]any // agreement -> last periodic verdict
+	metrics *metrics
+}
+
+// New returns a Server for cfg.
+func New(cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.BodyLimit <= 0 {
+		cfg.BodyLimit = DefaultBodyLimit
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	s := &Server{cfg: cfg, last: map[string]map[string]any{}, metrics: newMetrics()}
+	s.set.Store(cfg.Set)
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.errorHandler
+	e.Use(middleware.RequestID())
+	e.Use(s.bodyLimit)
+	e.GET("/health", s.health)
+	e.GET("/health/ready", s.healthReady)
+	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{})))
+	v1 := e.Group("/v1", s.auth)
+	v1.GET("/agreements", s.listAgreements)
+	v1.GET("/agreements/:name", s.getAgreement)
+	v1.POST("/agreements/:name/evaluate", s.evaluate)
+	v1.GET("/agreements/:name/verdict", s.lastVerdict)
+	v1.POST("/data/*", s.data)
+	s.echo = e
+	return s
+}
+
+// Handler is the server's HTTP handler.
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// apiError is the JSON error of every route: {"code": "...", "message": "..."}.
+type apiError struct {
+	Status  int    `json:"-"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+func (e *apiError) Error() string { return e.Message }
+
+func fail(status int, code, message string) error {
+	return &apiError{Status: status, Code: code, Message: message}
+}
+
+// errorHandler writes every error in the same shape, and never a Go error's
+// text for a failure inside the server.
+func (s *Server) errorHandler(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	var ae *apiError
+	var he *echo.HTTPError
+	switch {
+	case errors.As(err, &ae):
+	case errors.As(err, &he):
+		ae = &apiError{Status: he.Code, Code: strings.ToLower(strings.ReplaceAll(http.StatusText(he.Code), " ", "_")), Message: http.StatusText(he.Code)}
+		if he.Code == http.StatusRequestEntityTooLarge {
+			ae.Code, ae.Message = "body_too_large", "the request body is larger than the limit"
+		}
+	default:
+		s.cfg.Logger.Error("request failed", "path", c.Path(), "error", err)
+		ae = &apiError{Status: http.StatusInternalServerError, Code: "internal", Message: "the server could not answer; see its log"}
+	}
+	_ = c.JSON(ae.Status, ae)
+}
+
+func (s *Server) bodyLimit(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		if r.ContentLength > s.cfg.BodyLimit {
+			return fail(http.StatusRequestEntityTooLarge, "body_too_large", "the request body is larger than the limit")
+		}
+		r.Body = http.MaxBytesReader(c.Response(), r.Body, s.cfg.BodyLimit)
+		return next(c)
+	}
+}
+
+func (s *Server) auth(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if len(s.cfg.Tokens) == 0 {
+			return next(c)
+		}
+		got, ok := strings.CutPrefix(c.Request().Header.Get("Authorization"), "Bearer ")
+		if ok {
+			for _, t := range s.cfg.Tokens {
+				if subtle.ConstantTimeCompare([]byte(got), []byte(t)) == 1 {
+					return next(c)
+				}
+			}
+		}
+		return fail(http.StatusUnauthorized, "unauthorized", "a valid bearer token is required: Authorization: Bearer TOKEN")
+	}
+}
+
+func (s *Server) health(c echo.Context) error {
+	set := s.set.Load()
+	return c.JSON(http.StatusOK, map[string]any{"status": "ok", "revision": set.Revision, "agreements": len(set.Plans)})
+}
+
+func (s *Server) healthReady(c echo.Context) error {
+	if !s.ready.Load() {
+		return fail(http.StatusServiceUnavailable, "not_ready", "the first evaluation has not finished")
+	}
+	return c.JSON(http.StatusOK, map[string]any{"status": "ready"})
+}
+
+func (s *Server) plan(name string) (policies.Plan, error) {
+	for _, p := range s.set.Load().Plans {
+		if p.Agreement == name {
+			return p, nil
+		}
+	}
+	return policies.Plan{}, fail(http.StatusNotFound, "unknown_agreement", "there is no agreement \""+name+"\"")
+}
+
+func (s *Server) listAgreements(c echo.Context) error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := []map[string]any{}
+	for _, p := range s.set.Load().Plans {
+		var status any
+		if v, ok := s.last[p.Agreement]; ok {
+			status = v["status"]
+		}
+		out = append(out, map[string]any{"name": p.Agreement, "title": p.Title, "version": p.Version, "status": status})
+	}
+	return c.JSON(http.StatusOK, map[string]any{"agreements": out})
+}
+
+func (s *Server) getAgreement(c echo.Context) error {
+	p, err := s.plan(c.Param("name"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, p)
+}
+
+// evaluateRequest is the optional body of POST .../evaluate.
+type evaluateRequest struct {
+	At           *string                   `json:"at"`
+	Measurements map[string]map[string]any `json:"measurements"`
+	Facts        map[string]any            `json:"facts"`
+}
+
+func (s *Server) evaluate(c echo.Context) error {
+	name := c.Param("name")
+	if _, err := s.plan(name); err != nil {
+		return err
+	}
+	var req evaluateRequest
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	opts := evaluator.Options{Agreements: []string{name}, Logger: s.cfg.Logger, Facts: s.cfg.Facts}
+	if req.At != nil {
+		at, err := time.Parse(time.RFC3339, *req.At)
+		if err != nil {
+			return fail(http.StatusBadRequest, "bad_request", "at must be an RFC 3339 time, e.g. 2026-11-01T00:00:00Z")
+		}
+		opts.At = at
+	}
+	if req.Facts != nil {
+		opts.Facts = map[string]map[string]any{name: req.Facts}
+	}
+	set := s.set.Load()
+	var v *evaluator.Verdict
+	var err error
+	switch {
+	case req.Measurements != nil:
+		v, err = set.Decide(c.Request().Context(), map[string]map[string]any{name: {"measurements": toAny(req.Measurements)}}, opts)
+	case s.cfg.Source != nil:
+		v, err = set.Evaluate(c.Request().Context(), s.cfg.Source, opts)
+	default:
+		return fail(http.StatusUnprocessableEntity, "invalid_measurements", "this server has no metrics source: give measurements in the body")
+	}
+	if err != nil {
+		return fail(http.StatusUnprocessableEntity, "invalid_measurements", "the measurements give no verdict: "+err.Error())
+	}
+	return c.JSON(http.StatusOK, v)
+}
+
+func toAny(m map[string]map[string]any) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+func (s *Server) lastVerdict(c echo.Context) error {
+	name := c.Param("name")
+	if _, err := s.plan(name); err != nil {
+		return err
+	}
+	s.mu.RLock()
+	v, ok := s.last[name]
+	s.mu.RUnlock()
+	if !ok {
+		return fail(http.StatusServiceUnavailable, "not_evaluated", "the agreement has not been evaluated yet")
+	}
+	return c.JSON(http.StatusOK, v)
+}
+
+// data answers like OPA's data API for an agreement's verdict:
+// POST /v1/data/entente/agreements/NAME/verdict {"input": ...} gives
+// {"result": ...}; a path that holds nothing gives {}.
+func (s *Server) data(c echo.Context) error {
+	path := strings.Trim(c.Param("*"), "/")
+	var req struct {
+		Input *json.RawMessage `json:"input"`
+	}
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	name, ok := strings.CutPrefix(path, "entente/agreements/")
+	name, isVerdict := strings.CutSuffix(name, "/verdict")
+	if !ok || !isVerdict || strings.Contains(name, "/") {
+		return c.JSON(http.StatusOK, map[string]any{})
+	}
+	if _, err := s.plan(name); err != nil {
+		return c.JSON(http.StatusOK, map[string]any{})
+	}
+	var input any = map[string]any{}
+	if req.Input != nil {
+		dec := json.NewDecoder(strings.NewReader(string(*req.Input)))
+		dec.UseNumber()
+		if err := dec.Decode(&input); err != nil {
+			return fail(http.StatusBadRequest, "bad_request", "input is not JSON")
+		}
+	}
+	result, err := s.set.Load().Decider.VerdictOf(c.Request().Context(), name, input)
+	if err != nil {
+		if errors.Is(err, policies.ErrNoVerdict) {
+			return c.JSON(http.StatusOK, map[string]any{})
+		}
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"result": result, "decision_id": c.Response().Header().Get(echo.HeaderXRequestID)})
+}
+
+// decode reads a JSON body: an empty one is allowed.
+func decode(c echo.Context, v any) error {
+	body := c.Request().Body
+	dec := json.NewDecoder(body)
+	dec.UseNumber()
+	if err := dec.Decode(v); err != nil {
+		var tooLarge *http.MaxBytesError
+		switch {
+		case errors.As(err, &tooLarge):
+			return fail(http.StatusRequestEntityTooLarge, "body_too_large", "the request body is larger than the limit")
+		case err.Error() == "EOF":
+			return nil
+		}
+		return fail(http.StatusBadRequest, "bad_request", "the body is not valid JSON for this route: "+err.Error())
+	}
+	return nil
+}
+
+// Run evaluates every agreement now and then every Interval (with a jitter
+// of up to a tenth of it), until ctx ends.
+func (s *Server) Run(ctx context.Context) {
+	for {
+		s.evaluateAll(ctx)
+		if s.cfg.Interval <= 0 {
+			return
+		}
+		jitter := time.Duration(rand.Int64N(int64(s.cfg.Interval)/10 + 1))
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(s.cfg.Interval + jitter):
+		}
+	}
+}
+
+func (s *Server) evaluateAll(ctx context.Context) {
+	set := s.set.Load()
+	if s.cfg.Source == nil {
+		s.ready.Store(true)
+		return
+	}
+	v, err := set.Evaluate(ctx, s.cfg.Source, evaluator.Options{At: s.cfg.Now(), Facts: s.cfg.Facts, Logger: s.cfg.Logger})
+	if err != nil {
+		s.metrics.evaluations.WithLabelValues("failed").Inc()
+		s.cfg.Logger.Error("periodic evaluation failed", "error", err)
+		return
+	}
+	s.mu.Lock()
+	for _, a := range v.Agreements {
+		name, _ := a["agreement"].(string)
+		s.last[name] = a
+	}
+	s.mu.Unlock()
+	s.metrics.update(v)
+	s.ready.Store(true)
+}
