@@ -19,6 +19,9 @@ type metrics struct {
 	agreementStatus *prometheus.GaugeVec
 	creditsOwed     *prometheus.GaugeVec
 	evaluations     *prometheus.CounterVec
+	requests        *prometheus.CounterVec
+	latency         *prometheus.HistogramVec
+	reloads         *prometheus.CounterVec
 }
 
 var (
@@ -51,7 +54,16 @@ func newMetrics() *metrics {
 			Name: "entente_evaluations_total", Help: "Periodic evaluations of the agreements, by outcome.",
 		}, []string{"outcome"}),
 	}
-	m.registry.MustRegister(m.sloMeasured, m.sloObjective, m.sloBudget, m.sloStatus, m.agreementStatus, m.creditsOwed, m.evaluations,
+	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "entente_http_requests_total", Help: "HTTP requests served, by route and status code.",
+	}, []string{"route", "code"})
+	m.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "entente_http_request_duration_seconds", Help: "Time to answer HTTP requests, by route.", Buckets: prometheus.DefBuckets,
+	}, []string{"route"})
+	m.reloads = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "entente_reloads_total", Help: "Reloads of changed agreements, loaded or refused.",
+	}, []string{"outcome"})
+	m.registry.MustRegister(m.reloads, m.sloMeasured, m.sloObjective, m.sloBudget, m.sloStatus, m.agreementStatus, m.creditsOwed, m.evaluations, m.requests, m.latency,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -5,9 +5,11 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
+	"io"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -39,8 +41,11 @@ type Config struct {
 	// BodyLimit bounds request bodies (default DefaultBodyLimit).
 	BodyLimit int64
 	// Now is the clock of periodic evaluations (default time.Now).
-	Now    func() time.Time
-	Logger *slog.Logger
+	Now func() time.Time
+	// DecisionLog, when set, receives a JSON line per decision in the shape
+	// of OPA's decision log.
+	DecisionLog io.Writer
+	Logger      *slog.Logger
 }
 
 // Server serves one set of agreements.
@@ -52,7 +57,18 @@ type Server struct {
 	mu      sync.RWMutex
 	last    map[string]map[string]any // agreement -> last periodic verdict
 	metrics *metrics
+	logMu   sync.Mutex
 }
+
+// Swap replaces the agreements served, at once: a request is answered
+// wholly from the old set or wholly from the new one.
+func (s *Server) Swap(set *evaluator.Set) {
+	s.set.Store(set)
+	s.cfg.Logger.Info("agreements loaded", "revision", set.Revision, "agreements", len(set.Plans))
+}
+
+// Revision is the revision of the agreements served.
+func (s *Server) Revision() string { return s.set.Load().Revision }
 
 // New returns a Server for cfg.
 func New(cfg Config) *Server {
@@ -71,6 +87,7 @@ func New(cfg Config) *Server {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.errorHandler
 	e.Use(middleware.RequestID())
+	e.Use(s.accessLog)
 	e.Use(s.bodyLimit)
 	e.GET("/health", s.health)
 	e.GET("/health/ready", s.healthReady)
@@ -121,6 +138,48 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 		ae = &apiError{Status: http.StatusInternalServerError, Code: "internal", Message: "the server could not answer; see its log"}
 	}
 	_ = c.JSON(ae.Status, ae)
+}
+
+// accessLog logs each request with its ID, status and duration, and counts
+// it for /metrics.
+func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		status := c.Response().Status
+		route := c.Path()
+		s.metrics.requests.WithLabelValues(route, strconv.Itoa(status)).Inc()
+		s.metrics.latency.WithLabelValues(route).Observe(time.Since(start).Seconds())
+		s.cfg.Logger.Debug("request", "method", c.Request().Method, "path", c.Request().URL.Path, "status", status,
+			"duration", time.Since(start), "request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+		return nil
+	}
+}
+
+// logDecision writes one line of the decision log, in the shape of OPA's.
+func (s *Server) logDecision(c echo.Context, path string, input, result any, revision string, start time.Time) {
+	if s.cfg.DecisionLog == nil {
+		return
+	}
+	line, err := json.Marshal(map[string]any{
+		"decision_id": c.Response().Header().Get(echo.HeaderXRequestID),
+		"path":        path,
+		"input":       input,
+		"result":      result,
+		"bundles":     map[string]any{"entente": map[string]any{"revision": revision}},
+		"timestamp":   time.Now().UTC().Format(time.RFC3339Nano),
+		"metrics":     map[string]any{"timer_server_handler_ns": time.Since(start).Nanoseconds()},
+	})
+	if err != nil {
+		s.cfg.Logger.Error("decision log", "error", err)
+		return
+	}
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	s.cfg.DecisionLog.Write(append(line, '\n'))
 }
 
 func (s *Server) bodyLimit(next echo.HandlerFunc) echo.HandlerFunc {
@@ -202,6 +261,7 @@ type evaluateRequest struct {
 }
 
 func (s *Server) evaluate(c echo.Context) error {
+	start := time.Now()
 	name := c.Param("name")
 	if _, err := s.plan(name); err != nil {
 		return err
@@ -235,6 +295,7 @@ func (s *Server) evaluate(c echo.Context) error {
 	if err != nil {
 		return fail(http.StatusUnprocessableEntity, "invalid_measurements", "the measurements give no verdict: "+err.Error())
 	}
+	s.logDecision(c, "entente/agreements/"+name+"/evaluate", req, v, v.Revision, start)
 	return c.JSON(http.StatusOK, v)
 }
 
@@ -264,6 +325,7 @@ func (s *Server) lastVerdict(c echo.Context) error {
 // POST /v1/data/entente/agreements/NAME/verdict {"input": ...} gives
 // {"result": ...}; a path that holds nothing gives {}.
 func (s *Server) data(c echo.Context) error {
+	start := time.Now()
 	path := strings.Trim(c.Param("*"), "/")
 	var req struct {
 		Input *json.RawMessage `json:"input"`
@@ -287,13 +349,15 @@ func (s *Server) data(c echo.Context) error {
 			return fail(http.StatusBadRequest, "bad_request", "input is not JSON")
 		}
 	}
-	result, err := s.set.Load().Decider.VerdictOf(c.Request().Context(), name, input)
+	set := s.set.Load()
+	result, err := set.Decider.VerdictOf(c.Request().Context(), name, input)
 	if err != nil {
 		if errors.Is(err, policies.ErrNoVerdict) {
 			return c.JSON(http.StatusOK, map[string]any{})
 		}
 		return err
 	}
+	s.logDecision(c, path, input, result, set.Revision, start)
 	return c.JSON(http.StatusOK, map[string]any{"result": result, "decision_id": c.Response().Header().Get(echo.HeaderXRequestID)})
 }
 

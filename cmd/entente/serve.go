@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -35,6 +36,10 @@ on SIGINT or SIGTERM.`,
 		addr := fs.String("addr", "127.0.0.1:7878", "listen on `ADDRESS`")
 		interval := fs.Duration("interval", time.Minute, "evaluate every agreement every `DURATION` (0: only at start)")
 		tokenFile := fs.String("token-file", "", "require a bearer token from `FILE` (one per line) on /v1")
+		certFile := fs.String("tls-cert-file", "", "serve HTTPS with the certificate in `FILE`")
+		keyFile := fs.String("tls-private-key-file", "", "the private key `FILE` of the certificate")
+		decisions := fs.String("decision-log", "", "write each decision as a JSON line, in the shape of OPA's decision log, to `FILE` (\"-\" for stderr)")
+		watch := fs.Duration("watch", 2*time.Second, "look for changed agreements every `DURATION` and reload them (0: never)")
 		fs.StringVar(&c.facts, "facts", "", "facts in `FILE` (JSON or HCL), keyed by agreement then fact")
 		fs.StringVar(&c.verificationKey, "verification-key", "", "check a bundle's signature with this public `key` (or the file holding it)")
 		return func(ctx context.Context, e *env, paths []string) int {
@@ -68,6 +73,7 @@ on SIGINT or SIGTERM.`,
 					return exitInvalid
 				}
 			}
+			since := server.Fingerprint(paths...)
 			set, code := loadEvaluationSet(ctx, e, paths, c.verificationKey)
 			if code != exitOK {
 				return code
@@ -85,15 +91,42 @@ on SIGINT or SIGTERM.`,
 				defer closeSource()
 				src = s
 			}
-			srv := server.New(server.Config{Set: set, Source: src, Facts: facts, Interval: *interval, Tokens: tokens, Logger: e.logger})
-			return serve(ctx, e, srv, *addr)
+			if (*certFile == "") != (*keyFile == "") {
+				e.errorf("give both --tls-cert-file and --tls-private-key-file, or neither")
+				return exitInvalid
+			}
+			var decisionLog io.Writer
+			switch *decisions {
+			case "":
+			case "-":
+				decisionLog = e.stderr
+			default:
+				f, err := os.OpenFile(*decisions, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+				if err != nil {
+					e.errorf("decision log: %s", err)
+					return exitInvalid
+				}
+				defer f.Close()
+				decisionLog = f
+			}
+			srv := server.New(server.Config{Set: set, Source: src, Facts: facts, Interval: *interval, Tokens: tokens, DecisionLog: decisionLog, Logger: e.logger})
+			if *watch > 0 {
+				go srv.Watch(ctx, paths, since, *watch, func(ctx context.Context) (*evaluator.Set, error) {
+					set, code := loadEvaluationSet(ctx, e, paths, c.verificationKey)
+					if code != exitOK {
+						return nil, errors.New("see the diagnostics above")
+					}
+					return set, nil
+				})
+			}
+			return serve(ctx, e, srv, *addr, *certFile, *keyFile)
 		}
 	},
 }
 
 // serve listens until ctx ends, then shuts down, letting requests in
 // flight finish.
-func serve(ctx context.Context, e *env, srv *server.Server, addr string) int {
+func serve(ctx context.Context, e *env, srv *server.Server, addr, certFile, keyFile string) int {
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
 		e.errorf("%s", err)
@@ -110,9 +143,19 @@ func serve(ctx context.Context, e *env, srv *server.Server, addr string) int {
 	defer cancel()
 	go srv.Run(ctx)
 	e.logger.Info("serving", "addr", l.Addr().String())
-	fmt.Fprintf(e.stderr, "entente serve: listening on http://%s\n", l.Addr())
+	scheme := "http"
+	if certFile != "" {
+		scheme = "https"
+	}
+	fmt.Fprintf(e.stderr, "entente serve: listening on %s://%s (revision %s)\n", scheme, l.Addr(), srv.Revision())
 	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(l) }()
+	go func() {
+		if certFile != "" {
+			errc <- hs.ServeTLS(l, certFile, keyFile)
+			return
+		}
+		errc <- hs.Serve(l)
+	}()
 	select {
 	case err := <-errc:
 		if !errors.Is(err, http.ErrServerClosed) {
