@@ -10,96 +10,34 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
-	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/entente-dev/entente/internal/opatest"
 )
 
-// stockOPA builds the opa command from the OPA module in go.mod, once per
-// test binary, so that bundles are checked by OPA exactly as users run it.
-var stockOPA = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "entente-opa")
-	if err != nil {
-		return "", err
-	}
-	bin := filepath.Join(dir, "opa")
-	out, err := exec.Command("go", "build", "-o", bin, "github.com/open-policy-agent/opa").CombinedOutput()
-	if err != nil {
-		return "", fmt.Errorf("go build opa: %v\n%s", err, out)
-	}
-	return bin, nil
-})
-
-func opaBinary(t *testing.T) string {
-	t.Helper()
-	if testing.Short() && os.Getenv("CI") == "" {
-		t.Skip("-short: not building the stock opa binary")
-	}
-	bin, err := stockOPA()
-	if err != nil {
-		t.Fatalf("building stock OPA from go.mod: %v", err)
-	}
-	return bin
-}
+func opaBinary(t *testing.T) string { return opatest.Binary(t) }
 
 // opaServer is a stock "opa run --server" on a loopback port.
 type opaServer struct {
-	url  string
-	cmd  *exec.Cmd
-	logs *bytes.Buffer
+	url string
 }
 
 func startOPA(t *testing.T, args ...string) (*opaServer, error) {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	url, err := opatest.Start(t, args...)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	addr := l.Addr().String()
-	l.Close()
-	logs := &bytes.Buffer{}
-	cmd := exec.Command(opaBinary(t), append([]string{"run", "--server", "--addr", addr, "--log-level", "error"}, args...)...)
-	cmd.Stdout, cmd.Stderr = logs, logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	s := &opaServer{url: "http://" + addr, cmd: cmd, logs: logs}
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		select {
-		case err := <-done:
-			return nil, fmt.Errorf("opa exited: %v\n%s", err, logs)
-		default:
-		}
-		resp, err := http.Get(s.url + "/health?bundles")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				t.Cleanup(func() {
-					cmd.Process.Kill()
-					<-done
-				})
-				return s, nil
-			}
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	cmd.Process.Kill()
-	<-done
-	return nil, fmt.Errorf("opa did not become healthy:\n%s", logs)
+	return &opaServer{url: url}, nil
 }
 
 // verdict asks the server for an agreement's verdict through the data API.
