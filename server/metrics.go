@@ -1,7 +1,11 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
+	"time"
+
+	"github.com/prometheus/common/model"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -22,6 +26,7 @@ type metrics struct {
 	requests        *prometheus.CounterVec
 	latency         *prometheus.HistogramVec
 	reloads         *prometheus.CounterVec
+	queries         *prometheus.HistogramVec
 }
 
 var (
@@ -63,7 +68,10 @@ func newMetrics() *metrics {
 	m.reloads = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "entente_reloads_total", Help: "Reloads of changed agreements, loaded or refused.",
 	}, []string{"outcome"})
-	m.registry.MustRegister(m.reloads, m.sloMeasured, m.sloObjective, m.sloBudget, m.sloStatus, m.agreementStatus, m.creditsOwed, m.evaluations, m.requests, m.latency,
+	m.queries = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "entente_source_query_duration_seconds", Help: "Queries sent to the metrics source, by kind and outcome.", Buckets: prometheus.DefBuckets,
+	}, []string{"kind", "outcome"})
+	m.registry.MustRegister(m.queries, m.reloads, m.sloMeasured, m.sloObjective, m.sloBudget, m.sloStatus, m.agreementStatus, m.creditsOwed, m.evaluations, m.requests, m.latency,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -127,4 +135,31 @@ func b2f(b bool) float64 {
 		return 1
 	}
 	return 0
+}
+
+// instrumented times the queries sent to a source.
+type instrumented struct {
+	src evaluator.Source
+	m   *metrics
+}
+
+func (i *instrumented) Query(ctx context.Context, q string, t time.Time) (model.Value, error) {
+	start := time.Now()
+	v, err := i.src.Query(ctx, q, t)
+	i.m.queries.WithLabelValues("instant", outcome(err)).Observe(time.Since(start).Seconds())
+	return v, err
+}
+
+func (i *instrumented) QueryRange(ctx context.Context, q string, start, end time.Time, step time.Duration) (model.Value, error) {
+	t0 := time.Now()
+	v, err := i.src.QueryRange(ctx, q, start, end, step)
+	i.m.queries.WithLabelValues("range", outcome(err)).Observe(time.Since(t0).Seconds())
+	return v, err
+}
+
+func outcome(err error) string {
+	if err != nil {
+		return "error"
+	}
+	return "ok"
 }

@@ -58,6 +58,7 @@ type Server struct {
 	last    map[string]map[string]any // agreement -> last periodic verdict
 	metrics *metrics
 	logMu   sync.Mutex
+	tokens  atomic.Pointer[[]string]
 }
 
 // Swap replaces the agreements served, at once: a request is answered
@@ -83,6 +84,11 @@ func New(cfg Config) *Server {
 	}
 	s := &Server{cfg: cfg, last: map[string]map[string]any{}, metrics: newMetrics()}
 	s.set.Store(cfg.Set)
+	tokens := cfg.Tokens
+	s.tokens.Store(&tokens)
+	if cfg.Source != nil {
+		s.cfg.Source = &instrumented{src: cfg.Source, m: s.metrics}
+	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.errorHandler
@@ -195,12 +201,13 @@ func (s *Server) bodyLimit(next echo.HandlerFunc) echo.HandlerFunc {
 
 func (s *Server) auth(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if len(s.cfg.Tokens) == 0 {
+		tokens := *s.tokens.Load()
+		if len(tokens) == 0 {
 			return next(c)
 		}
 		got, ok := strings.CutPrefix(c.Request().Header.Get("Authorization"), "Bearer ")
 		if ok {
-			for _, t := range s.cfg.Tokens {
+			for _, t := range tokens {
 				if subtle.ConstantTimeCompare([]byte(got), []byte(t)) == 1 {
 					return next(c)
 				}
@@ -358,7 +365,14 @@ func (s *Server) data(c echo.Context) error {
 		return err
 	}
 	s.logDecision(c, path, input, result, set.Revision, start)
-	return c.JSON(http.StatusOK, map[string]any{"result": result, "decision_id": c.Response().Header().Get(echo.HeaderXRequestID)})
+	out := map[string]any{"result": result, "decision_id": c.Response().Header().Get(echo.HeaderXRequestID)}
+	if _, ok := c.QueryParams()["provenance"]; ok {
+		out["provenance"] = map[string]any{
+			"version": "entente",
+			"bundles": map[string]any{"entente": map[string]any{"revision": set.Revision}},
+		}
+	}
+	return c.JSON(http.StatusOK, out)
 }
 
 // decode reads a JSON body: an empty one is allowed.

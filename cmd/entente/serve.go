@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -13,13 +14,14 @@ import (
 	"time"
 
 	"github.com/entente-dev/entente/evaluator"
+	"github.com/entente-dev/entente/policies"
 	"github.com/entente-dev/entente/server"
 )
 
 var serveCommand = &command{
 	name:    "serve",
 	summary: "serve verdicts over HTTP, evaluating every agreement periodically",
-	usage:   "serve [SOURCE] [--addr 127.0.0.1:7878] [--interval 1m] [--facts FILE] [--token-file FILE] PATHS|BUNDLE",
+	usage:   "serve [SOURCE] [--addr 127.0.0.1:7878] [--interval 1m] [--facts FILE] [--token-file FILE] PATHS|BUNDLE|BUNDLE-URL",
 	example: `entente serve --prometheus http://prometheus:9090 --interval 1m agreements/
 curl -s 127.0.0.1:7878/v1/agreements
 curl -s -X POST 127.0.0.1:7878/v1/data/entente/agreements/payments-hosting/verdict -d '{"input": {...}}'
@@ -39,10 +41,18 @@ on SIGINT or SIGTERM.`,
 		certFile := fs.String("tls-cert-file", "", "serve HTTPS with the certificate in `FILE`")
 		keyFile := fs.String("tls-private-key-file", "", "the private key `FILE` of the certificate")
 		decisions := fs.String("decision-log", "", "write each decision as a JSON line, in the shape of OPA's decision log, to `FILE` (\"-\" for stderr)")
-		watch := fs.Duration("watch", 2*time.Second, "look for changed agreements every `DURATION` and reload them (0: never)")
+		watch := fs.Duration("watch", 2*time.Second, "look for changed agreements, bundle or tokens every `DURATION` and reload them (0: never)")
+		logFormat := fs.String("log-format", "text", "log `format`: text or json")
+		logLevel := fs.String("log-level", "info", "log `level`: debug (every request), info, warn or error")
 		fs.StringVar(&c.facts, "facts", "", "facts in `FILE` (JSON or HCL), keyed by agreement then fact")
 		fs.StringVar(&c.verificationKey, "verification-key", "", "check a bundle's signature with this public `key` (or the file holding it)")
 		return func(ctx context.Context, e *env, paths []string) int {
+			logger, err := newLogger(e, *logFormat, *logLevel)
+			if err != nil {
+				e.errorf("%s", err)
+				return exitInvalid
+			}
+			e.logger = logger
 			if c.measurements != "" {
 				e.errorf("--measurements is for check: a server takes measurements in each evaluate request")
 				return exitInvalid
@@ -58,25 +68,29 @@ on SIGINT or SIGTERM.`,
 			}
 			var tokens []string
 			if *tokenFile != "" {
-				raw, err := os.ReadFile(*tokenFile)
-				if err != nil {
-					e.errorf("token file: %s", err)
-					return exitInvalid
-				}
-				for _, line := range strings.Split(string(raw), "\n") {
-					if line = strings.TrimSpace(line); line != "" {
-						tokens = append(tokens, line)
-					}
-				}
-				if len(tokens) == 0 {
-					e.errorf("token file %s holds no token", *tokenFile)
+				if tokens, err = server.ReadTokens(*tokenFile); err != nil {
+					e.errorf("%s", err)
 					return exitInvalid
 				}
 			}
+			// A bundle URL is polled as OPA polls a bundle service.
+			var remote *server.RemoteBundle
+			var set *evaluator.Set
 			since := server.Fingerprint(paths...)
-			set, code := loadEvaluationSet(ctx, e, paths, c.verificationKey)
-			if code != exitOK {
-				return code
+			if len(paths) == 1 && (strings.HasPrefix(paths[0], "http://") || strings.HasPrefix(paths[0], "https://")) {
+				remote = &server.RemoteBundle{URL: paths[0]}
+				if c.verificationKey != "" {
+					remote.Verify = &policies.VerifyOptions{Key: c.verificationKey}
+				}
+				if set, err = remote.Fetch(ctx); err != nil {
+					e.errorf("%s", err)
+					return exitInvalid
+				}
+			} else {
+				var code int
+				if set, code = loadEvaluationSet(ctx, e, paths, c.verificationKey); code != exitOK {
+					return code
+				}
 			}
 			if err := set.CheckKeys("facts "+c.facts, facts); err != nil {
 				e.errorf("%s", err)
@@ -110,7 +124,10 @@ on SIGINT or SIGTERM.`,
 				decisionLog = f
 			}
 			srv := server.New(server.Config{Set: set, Source: src, Facts: facts, Interval: *interval, Tokens: tokens, DecisionLog: decisionLog, Logger: e.logger})
-			if *watch > 0 {
+			switch {
+			case *watch > 0 && remote != nil:
+				go srv.Poll(ctx, remote, *watch)
+			case *watch > 0:
 				go srv.Watch(ctx, paths, since, *watch, func(ctx context.Context) (*evaluator.Set, error) {
 					set, code := loadEvaluationSet(ctx, e, paths, c.verificationKey)
 					if code != exitOK {
@@ -119,9 +136,28 @@ on SIGINT or SIGTERM.`,
 					return set, nil
 				})
 			}
+			if *watch > 0 && *tokenFile != "" {
+				go srv.WatchTokens(ctx, *tokenFile, *watch)
+			}
 			return serve(ctx, e, srv, *addr, *certFile, *keyFile)
 		}
 	},
+}
+
+// newLogger builds the server's logger.
+func newLogger(e *env, format, level string) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level %q: use debug, info, warn or error", level)
+	}
+	opts := &slog.HandlerOptions{Level: l}
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(e.stderr, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(e.stderr, opts)), nil
+	}
+	return nil, fmt.Errorf("--log-format %q: use text or json", format)
 }
 
 // serve listens until ctx ends, then shuts down, letting requests in

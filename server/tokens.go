@@ -1,0 +1,53 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+)
+
+// ReadTokens reads a token file: one bearer token a line.
+func ReadTokens(file string) ([]string, error) {
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("token file: %w", err)
+	}
+	var tokens []string
+	for _, line := range strings.Split(string(raw), "\n") {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+			tokens = append(tokens, line)
+		}
+	}
+	if len(tokens) == 0 {
+		return nil, fmt.Errorf("token file %s holds no token", file)
+	}
+	return tokens, nil
+}
+
+// WatchTokens reloads the token file when it changes: tokens can be
+// rotated without a restart. A file that cannot be read keeps the last
+// tokens.
+func (s *Server) WatchTokens(ctx context.Context, file string, every time.Duration) {
+	last := Fingerprint(file)
+	ticker := time.NewTicker(every)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+		}
+		if now := Fingerprint(file); now != last {
+			last = now
+			tokens, err := ReadTokens(file)
+			if err != nil {
+				s.cfg.Logger.Error("the token file does not load; keeping the last tokens", "error", err)
+				continue
+			}
+			s.tokens.Store(&tokens)
+			s.cfg.Logger.Info("tokens reloaded", "tokens", len(tokens))
+		}
+	}
+}
