@@ -90,6 +90,11 @@ func num(v any) (float64, bool) {
 // update sets the gauges from a verdict.
 func (m *metrics) update(v *evaluator.Verdict) {
 	m.evaluations.WithLabelValues("done").Inc()
+	// The gauges hold the last verdict alone: an agreement or SLO that is
+	// gone, or a figure that became unknown, leaves no stale series.
+	for _, g := range []*prometheus.GaugeVec{m.sloMeasured, m.sloObjective, m.sloBudget, m.sloStatus, m.agreementStatus, m.creditsOwed} {
+		g.Reset()
+	}
 	for _, a := range v.Agreements {
 		name, _ := a["agreement"].(string)
 		status, _ := a["status"].(string)

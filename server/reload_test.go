@@ -148,8 +148,12 @@ func TestUnderLoadAReloadFailsNoRequest(t *testing.T) {
 	var wg sync.WaitGroup
 	for c := range clients {
 		wg.Go(func() {
-			for sent.Add(1) <= requests {
-				if sent.Load() == requests/2 {
+			for {
+				n := sent.Add(1)
+				if n > requests {
+					break
+				}
+				if n == requests/2 {
 					srv.Swap(next)
 				}
 				t0 := time.Now()
@@ -180,6 +184,9 @@ func TestUnderLoadAReloadFailsNoRequest(t *testing.T) {
 	}
 	var seen []string
 	revisions.Range(func(k, _ any) bool { seen = append(seen, k.(string)); return true })
+	if len(seen) != 2 {
+		t.Errorf("answers came from revisions %v; want both, the swap happened half-way", seen)
+	}
 	for _, r := range seen {
 		if r != set.Revision && r != next.Revision {
 			t.Errorf("an answer from revision %s, neither %s nor %s", r, set.Revision, next.Revision)

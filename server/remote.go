@@ -18,10 +18,11 @@ const maxBundleBytes = 256 << 20
 // RemoteBundle fetches a bundle from a URL as OPA's bundle service protocol
 // does: with If-None-Match, so that an unchanged bundle costs a 304.
 type RemoteBundle struct {
-	URL    string
-	Verify *policies.VerifyOptions
-	Client *http.Client
-	etag   string
+	URL      string
+	Verify   *policies.VerifyOptions
+	Client   *http.Client
+	etag     string
+	revision string
 }
 
 // ErrNotModified is returned by Fetch when the bundle has not changed.
@@ -52,6 +53,9 @@ func (r *RemoteBundle) Fetch(ctx context.Context) (*evaluator.Set, error) {
 	default:
 		return nil, fmt.Errorf("download the bundle: %s answered %s", r.URL, resp.Status)
 	}
+	// The ETag is kept even when the bundle is refused, so that a bad
+	// bundle is not downloaded and compiled again until it changes.
+	r.etag = resp.Header.Get("ETag")
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBundleBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("download the bundle: %w", err)
@@ -63,11 +67,14 @@ func (r *RemoteBundle) Fetch(ctx context.Context) (*evaluator.Set, error) {
 	if err != nil {
 		return nil, err
 	}
+	if b.Manifest.Revision != "" && b.Manifest.Revision == r.revision {
+		return nil, ErrNotModified // a server without ETags: same revision
+	}
 	set, err := evaluator.FromBundle(ctx, b)
 	if err != nil {
 		return nil, err
 	}
-	r.etag = resp.Header.Get("ETag")
+	r.revision = b.Manifest.Revision
 	return set, nil
 }
 

@@ -129,6 +129,16 @@ func TestTheTokenFileIsReloadedWhenItChanges(t *testing.T) {
 	if r := call(t, srv.Handler(), "GET", "/v1/agreements", "", "Authorization", "Bearer first"); r.status != 401 {
 		t.Errorf("the rotated-out token still works: %d", r.status)
 	}
+	// Emptying the file revokes every token; it never opens the API.
+	os.WriteFile(file, nil, 0o600)
+	later = time.Now().Add(2 * time.Second)
+	os.Chtimes(file, later, later)
+	waitFor(t, "the revocation", func() bool {
+		return call(t, srv.Handler(), "GET", "/v1/agreements", "", "Authorization", "Bearer second").status == 401
+	})
+	if r := call(t, srv.Handler(), "GET", "/v1/agreements", ""); r.status != 401 {
+		t.Errorf("with no token left, a request without one gets %d", r.status)
+	}
 }
 
 func TestTheDataAPIGivesProvenanceWhenAsked(t *testing.T) {

@@ -2,9 +2,12 @@ package server
 
 import (
 	"context"
+	cryptorand "crypto/rand"
 	"crypto/subtle"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"math/rand/v2"
@@ -59,6 +62,9 @@ type Server struct {
 	metrics *metrics
 	logMu   sync.Mutex
 	tokens  atomic.Pointer[[]string]
+	// requireAuth is set when tokens were configured: an emptied token
+	// file then refuses everyone rather than opening the API.
+	requireAuth bool
 }
 
 // Swap replaces the agreements served, at once: a request is answered
@@ -86,13 +92,15 @@ func New(cfg Config) *Server {
 	s.set.Store(cfg.Set)
 	tokens := cfg.Tokens
 	s.tokens.Store(&tokens)
+	s.requireAuth = len(tokens) > 0
 	if cfg.Source != nil {
 		s.cfg.Source = &instrumented{src: cfg.Source, m: s.metrics}
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.errorHandler
-	e.Use(middleware.RequestID())
+	e.Use(middleware.Recover())
+	e.Use(decisionID)
 	e.Use(s.accessLog)
 	e.Use(s.bodyLimit)
 	e.GET("/health", s.health)
@@ -146,6 +154,20 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 	_ = c.JSON(ae.Status, ae)
 }
 
+// decisionID gives every request an ID of the server's own, answered in
+// X-Request-Id and used as the decision ID: a client cannot choose or
+// collide with it. The client's own ID, if any, is kept for the logs.
+func decisionID(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		var b [16]byte
+		_, _ = cryptorand.Read(b[:])
+		id := hex.EncodeToString(b[:])
+		c.Set("client_request_id", c.Request().Header.Get(echo.HeaderXRequestID))
+		c.Response().Header().Set(echo.HeaderXRequestID, id)
+		return next(c)
+	}
+}
+
 // accessLog logs each request with its ID, status and duration, and counts
 // it for /metrics.
 func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
@@ -159,8 +181,9 @@ func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 		route := c.Path()
 		s.metrics.requests.WithLabelValues(route, strconv.Itoa(status)).Inc()
 		s.metrics.latency.WithLabelValues(route).Observe(time.Since(start).Seconds())
-		s.cfg.Logger.Debug("request", "method", c.Request().Method, "path", c.Request().URL.Path, "status", status,
-			"duration", time.Since(start), "request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+		s.cfg.Logger.Info("request", "method", c.Request().Method, "path", c.Request().URL.Path, "route", route, "status", status,
+			"bytes", c.Response().Size, "duration", time.Since(start), "remote", c.RealIP(),
+			"request_id", c.Response().Header().Get(echo.HeaderXRequestID), "client_request_id", c.Get("client_request_id"))
 		return nil
 	}
 }
@@ -172,6 +195,7 @@ func (s *Server) logDecision(c echo.Context, path string, input, result any, rev
 	}
 	line, err := json.Marshal(map[string]any{
 		"decision_id": c.Response().Header().Get(echo.HeaderXRequestID),
+		"req_id":      c.Get("client_request_id"),
 		"path":        path,
 		"input":       input,
 		"result":      result,
@@ -202,7 +226,7 @@ func (s *Server) bodyLimit(next echo.HandlerFunc) echo.HandlerFunc {
 func (s *Server) auth(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		tokens := *s.tokens.Load()
-		if len(tokens) == 0 {
+		if !s.requireAuth {
 			return next(c)
 		}
 		got, ok := strings.CutPrefix(c.Request().Header.Get("Authorization"), "Bearer ")
@@ -213,6 +237,7 @@ func (s *Server) auth(next echo.HandlerFunc) echo.HandlerFunc {
 				}
 			}
 		}
+		c.Response().Header().Set("WWW-Authenticate", `Bearer realm="entente"`)
 		return fail(http.StatusUnauthorized, "unauthorized", "a valid bearer token is required: Authorization: Bearer TOKEN")
 	}
 }
@@ -229,8 +254,8 @@ func (s *Server) healthReady(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"status": "ready"})
 }
 
-func (s *Server) plan(name string) (policies.Plan, error) {
-	for _, p := range s.set.Load().Plans {
+func plan(set *evaluator.Set, name string) (policies.Plan, error) {
+	for _, p := range set.Plans {
 		if p.Agreement == name {
 			return p, nil
 		}
@@ -253,7 +278,7 @@ func (s *Server) listAgreements(c echo.Context) error {
 }
 
 func (s *Server) getAgreement(c echo.Context) error {
-	p, err := s.plan(c.Param("name"))
+	p, err := plan(s.set.Load(), c.Param("name"))
 	if err != nil {
 		return err
 	}
@@ -270,11 +295,13 @@ type evaluateRequest struct {
 func (s *Server) evaluate(c echo.Context) error {
 	start := time.Now()
 	name := c.Param("name")
-	if _, err := s.plan(name); err != nil {
+	// One set answers the whole request, whatever a reload does meanwhile.
+	set := s.set.Load()
+	if _, err := plan(set, name); err != nil {
 		return err
 	}
 	var req evaluateRequest
-	if err := decode(c, &req); err != nil {
+	if err := decode(c, &req, true); err != nil {
 		return err
 	}
 	opts := evaluator.Options{Agreements: []string{name}, Logger: s.cfg.Logger, Facts: s.cfg.Facts}
@@ -288,7 +315,6 @@ func (s *Server) evaluate(c echo.Context) error {
 	if req.Facts != nil {
 		opts.Facts = map[string]map[string]any{name: req.Facts}
 	}
-	set := s.set.Load()
 	var v *evaluator.Verdict
 	var err error
 	switch {
@@ -299,8 +325,11 @@ func (s *Server) evaluate(c echo.Context) error {
 	default:
 		return fail(http.StatusUnprocessableEntity, "invalid_measurements", "this server has no metrics source: give measurements in the body")
 	}
-	if err != nil {
-		return fail(http.StatusUnprocessableEntity, "invalid_measurements", "the measurements give no verdict: "+err.Error())
+	switch {
+	case errors.Is(err, policies.ErrNoVerdict):
+		return fail(http.StatusUnprocessableEntity, "invalid_measurements", "the measurements give no verdict: "+policies.ErrNoVerdict.Error())
+	case err != nil:
+		return err // logged; the client gets a 500 without internals
 	}
 	s.logDecision(c, "entente/agreements/"+name+"/evaluate", req, v, v.Revision, start)
 	return c.JSON(http.StatusOK, v)
@@ -316,7 +345,7 @@ func toAny(m map[string]map[string]any) map[string]any {
 
 func (s *Server) lastVerdict(c echo.Context) error {
 	name := c.Param("name")
-	if _, err := s.plan(name); err != nil {
+	if _, err := plan(s.set.Load(), name); err != nil {
 		return err
 	}
 	s.mu.RLock()
@@ -337,15 +366,16 @@ func (s *Server) data(c echo.Context) error {
 	var req struct {
 		Input *json.RawMessage `json:"input"`
 	}
-	if err := decode(c, &req); err != nil {
+	if err := decode(c, &req, false); err != nil {
 		return err
 	}
+	set := s.set.Load()
 	name, ok := strings.CutPrefix(path, "entente/agreements/")
 	name, isVerdict := strings.CutSuffix(name, "/verdict")
 	if !ok || !isVerdict || strings.Contains(name, "/") {
 		return c.JSON(http.StatusOK, map[string]any{})
 	}
-	if _, err := s.plan(name); err != nil {
+	if _, err := plan(set, name); err != nil {
 		return c.JSON(http.StatusOK, map[string]any{})
 	}
 	var input any = map[string]any{}
@@ -356,7 +386,6 @@ func (s *Server) data(c echo.Context) error {
 			return fail(http.StatusBadRequest, "bad_request", "input is not JSON")
 		}
 	}
-	set := s.set.Load()
 	result, err := set.Decider.VerdictOf(c.Request().Context(), name, input)
 	if err != nil {
 		if errors.Is(err, policies.ErrNoVerdict) {
@@ -375,22 +404,53 @@ func (s *Server) data(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
-// decode reads a JSON body: an empty one is allowed.
-func decode(c echo.Context, v any) error {
-	body := c.Request().Body
-	dec := json.NewDecoder(body)
+// decode reads a JSON body: an empty one is allowed. With strict, a field
+// the route does not know is an error: a misspelt "measurements" must not
+// quietly become a query of the source.
+func decode(c echo.Context, v any, strict bool) error {
+	dec := json.NewDecoder(c.Request().Body)
 	dec.UseNumber()
-	if err := dec.Decode(v); err != nil {
-		var tooLarge *http.MaxBytesError
-		switch {
-		case errors.As(err, &tooLarge):
-			return fail(http.StatusRequestEntityTooLarge, "body_too_large", "the request body is larger than the limit")
-		case err.Error() == "EOF":
-			return nil
-		}
-		return fail(http.StatusBadRequest, "bad_request", "the body is not valid JSON for this route: "+err.Error())
+	if strict {
+		dec.DisallowUnknownFields()
 	}
-	return nil
+	err := dec.Decode(v)
+	var tooLarge *http.MaxBytesError
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case err == nil:
+		if dec.More() {
+			return fail(http.StatusBadRequest, "bad_request", "the body holds more than one JSON value")
+		}
+		return nil
+	case errors.Is(err, io.EOF):
+		return nil
+	case errors.As(err, &tooLarge):
+		return fail(http.StatusRequestEntityTooLarge, "body_too_large", "the request body is larger than the limit")
+	case errors.As(err, &syntax), errors.Is(err, io.ErrUnexpectedEOF):
+		return fail(http.StatusBadRequest, "bad_request", "the body is not valid JSON")
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			field = "the body"
+		}
+		return fail(http.StatusBadRequest, "bad_request", fmt.Sprintf("%s must be a JSON %s", field, kindOf(typ.Type.Kind().String())))
+	case strings.HasPrefix(err.Error(), "json: unknown field"):
+		return fail(http.StatusBadRequest, "bad_request", "unknown field "+strings.TrimPrefix(err.Error(), "json: unknown field ")+": the body takes at, measurements and facts")
+	}
+	return fail(http.StatusBadRequest, "bad_request", "the body is not valid JSON for this route")
+}
+
+func kindOf(k string) string {
+	switch k {
+	case "map", "struct":
+		return "object"
+	case "slice":
+		return "array"
+	case "ptr":
+		return "value of the right type"
+	}
+	return k
 }
 
 // Run evaluates every agreement now and then every Interval (with a jitter

@@ -79,6 +79,8 @@ func TestEveryRouteAnswersWithItsStatusAndShape(t *testing.T) {
 		{"evaluate an unknown agreement", "POST", "/v1/agreements/nope/evaluate", breach, 404, "unknown_agreement"},
 		{"malformed JSON", "POST", "/v1/agreements/payments-hosting/evaluate", `{"at": `, 400, "bad_request"},
 		{"wrong types", "POST", "/v1/agreements/payments-hosting/evaluate", `{"measurements": "all good"}`, 400, "bad_request"},
+		{"a misspelt field", "POST", "/v1/agreements/payments-hosting/evaluate", `{"measurment": {}}`, 400, "bad_request"},
+		{"two JSON values", "POST", "/v1/agreements/payments-hosting/evaluate", `{} {}`, 400, "bad_request"},
 		{"a bad at", "POST", "/v1/agreements/payments-hosting/evaluate", `{"at": "yesterday", "measurements": {}}`, 400, "bad_request"},
 		{"no source and no measurements", "POST", "/v1/agreements/payments-hosting/evaluate", `{}`, 422, "invalid_measurements"},
 		{"no periodic verdict yet", "GET", "/v1/agreements/payments-hosting/verdict", "", 503, "not_evaluated"},
@@ -109,6 +111,16 @@ func TestEveryRouteAnswersWithItsStatusAndShape(t *testing.T) {
 	result, _ := d.body["result"].(map[string]any)
 	if result["status"] != "breached" || d.body["decision_id"] == "" {
 		t.Errorf("data API answered %s", d.raw)
+	}
+	if w := call(t, h, "POST", "/v1/agreements/payments-hosting/evaluate", `{"measurements": "all good"}`); strings.Contains(w.raw, "Go value") || strings.Contains(w.raw, "json:") {
+		t.Errorf("an error shows Go internals: %s", w.raw)
+	}
+	req := httptest.NewRequest("POST", "/v1/data/entente/agreements/payments-hosting/verdict", strings.NewReader(`{"input": `+breach+`}`))
+	req.Header.Set("X-Request-Id", "chosen-by-the-client")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if strings.Contains(rec.Body.String(), "chosen-by-the-client") {
+		t.Errorf("the client chose the decision ID: %s", rec.Body.String())
 	}
 	if u := call(t, h, "POST", "/v1/data/entente/nothing", `{}`); u.raw != "{}\n" {
 		t.Errorf("an undefined document answers %q, want {}", u.raw)

@@ -43,8 +43,10 @@ func (s *Server) WatchTokens(ctx context.Context, file string, every time.Durati
 			last = now
 			tokens, err := ReadTokens(file)
 			if err != nil {
-				s.cfg.Logger.Error("the token file does not load; keeping the last tokens", "error", err)
-				continue
+				// An emptied or removed file revokes every token: it never
+				// opens the API, and never keeps a revoked token alive.
+				s.cfg.Logger.Error("the token file holds no token; every request to /v1 is refused", "error", err)
+				tokens = []string{}
 			}
 			s.tokens.Store(&tokens)
 			s.cfg.Logger.Info("tokens reloaded", "tokens", len(tokens))
