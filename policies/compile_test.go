@@ -137,7 +137,7 @@ func TestThePolicyHasOneRulePerObjectiveNamedAfterIt(t *testing.T) {
 // An agreement named without a hyphen has a package formatted as
 // entente.agreements.onboarding: it must still be found.
 func TestAnAgreementWithoutSLOsCreditsOrReviewCompilesAndDecides(t *testing.T) {
-	set, diags := agreements.Parse(agreements.Source{Name: "duties.hcl", Bytes: []byte(`agreement "onboarding" {
+	tree := compileSource(t, `agreement "onboarding" {
   title     = "Onboarding duties"
   version   = "0.1.0"
   effective = "2026-01-01"
@@ -150,14 +150,7 @@ func TestAnAgreementWithoutSLOsCreditsOrReviewCompilesAndDecides(t *testing.T) {
     due   = "2026-02-01"
   }
 }
-`)})
-	if diags.HasErrors() {
-		t.Fatal(diags)
-	}
-	tree, err := Compile(set)
-	if err != nil {
-		t.Fatal(err)
-	}
+`)
 	allTestsPass(t, tree)
 	d, err := tree.Prepare(context.Background())
 	if err != nil {
@@ -179,7 +172,7 @@ func TestAnAgreementWithoutSLOsCreditsOrReviewCompilesAndDecides(t *testing.T) {
 }
 
 func TestBoundsAtTheEdgeOfFloat64StillCompile(t *testing.T) {
-	set, diags := agreements.Parse(agreements.Source{Name: "edge.hcl", Bytes: []byte(`agreement "edge" {
+	tree := compileSource(t, `agreement "edge" {
   title     = "Edge"
   version   = "1.0.0"
   effective = "2026-01-01"
@@ -205,14 +198,7 @@ func TestBoundsAtTheEdgeOfFloat64StillCompile(t *testing.T) {
     window    = "1d"
   }
 }
-`)})
-	if diags.HasErrors() {
-		t.Fatal(diags)
-	}
-	tree, err := Compile(set)
-	if err != nil {
-		t.Fatal(err)
-	}
+`)
 	allTestsPass(t, tree)
 	// An agreement that expires in 9999 is active today.
 	d, err := tree.Prepare(context.Background())
@@ -249,4 +235,18 @@ func allTestsPass(t *testing.T, tree *Tree) {
 			t.Errorf("%s.%s fails: %v", r.Package, r.Name, r.Error)
 		}
 	}
+}
+
+// compileSource compiles one agreement given as HCL text.
+func compileSource(t *testing.T, src string) *Tree {
+	t.Helper()
+	set, diags := agreements.Parse(agreements.Source{Name: "a.hcl", Bytes: []byte(src)})
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	tree, err := Compile(set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tree
 }

@@ -13,7 +13,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/entente-dev/entente/agreements"
 	"github.com/entente-dev/entente/evaluator"
 	"github.com/entente-dev/entente/internal/opatest"
 	"github.com/entente-dev/entente/policies"
@@ -37,21 +36,10 @@ func postData(t *testing.T, url, body string) map[string]any {
 // TestTheDataAPIAnswersAsStockOPA loads the same bundle into entente serve
 // and into a stock opa run --server, and asks both the same questions.
 func TestTheDataAPIAnswersAsStockOPA(t *testing.T) {
-	set, diags := agreements.Load("../examples/agreements")
-	if diags.HasErrors() {
-		t.Fatal(diags)
-	}
-	tree, err := policies.Compile(set)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := tree.WriteBundle(&buf, policies.BuildOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	raw := bundleOf(t, "../examples/agreements")
 	file := filepath.Join(t.TempDir(), "bundle.tar.gz")
-	os.WriteFile(file, buf.Bytes(), 0o644)
-	b, err := policies.ReadBundle(bytes.NewReader(buf.Bytes()), nil)
+	os.WriteFile(file, raw, 0o644)
+	b, err := policies.ReadBundle(bytes.NewReader(raw), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
