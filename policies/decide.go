@@ -5,17 +5,24 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 )
 
 // Decider holds the policies of a set of agreements compiled once, with a
 // query prepared per agreement. It is safe for concurrent use.
 type Decider struct {
-	queries map[string]rego.PreparedEvalQuery
-	names   []string
+	queries   map[string]rego.PreparedEvalQuery
+	names     []string
+	compilers map[string]*ast.Compiler
+	store     storage.Store
+
+	mu    sync.Mutex
+	paths map[string]rego.PreparedEvalQuery // other documents, prepared on first use
 }
 
 // NewDecider compiles the modules and prepares the verdict query of each
@@ -31,7 +38,13 @@ func NewDecider(ctx context.Context, modules map[string]*ast.Module, data map[st
 			library[p] = m
 		}
 	}
-	d := &Decider{queries: make(map[string]rego.PreparedEvalQuery, len(names)), names: names}
+	d := &Decider{
+		queries:   make(map[string]rego.PreparedEvalQuery, len(names)),
+		names:     names,
+		compilers: map[string]*ast.Compiler{},
+		store:     store,
+		paths:     map[string]rego.PreparedEvalQuery{},
+	}
 	for _, name := range names {
 		// Packages compare as references: formatting may write
 		// entente.agreements["x"] as entente.agreements.x.
@@ -62,6 +75,7 @@ func NewDecider(ctx context.Context, modules map[string]*ast.Module, data map[st
 			return nil, fmt.Errorf("prepare the verdict of %s: %w", name, err)
 		}
 		d.queries[name] = pq
+		d.compilers[name] = compiler
 	}
 	return d, nil
 }
@@ -88,6 +102,51 @@ var ErrUnknownAgreement = errors.New("unknown agreement")
 // ErrNoVerdict is returned when the policy gives no verdict for an input:
 // its "at" is not a time, or it is not an object.
 var ErrNoVerdict = errors.New("the policy gave no verdict for this input (is \"at\" an RFC 3339 time, and the input an object?)")
+
+// Document evaluates a document inside an agreement's package, as OPA's
+// data API does for data/entente/agreements/NAME/PATH...: the package
+// itself (no path), a rule, or the plan. defined is false when the
+// document is undefined.
+func (d *Decider) Document(ctx context.Context, name string, path []string, input any) (result any, defined bool, err error) {
+	compiler, ok := d.compilers[name]
+	if !ok {
+		return nil, false, fmt.Errorf("%w %q", ErrUnknownAgreement, name)
+	}
+	ref := "data." + packagePath(name)
+	for _, p := range path {
+		ref += "[" + term(p) + "]"
+	}
+	d.mu.Lock()
+	pq, ok := d.paths[ref]
+	if !ok {
+		var err error
+		pq, err = rego.New(rego.Query(ref), rego.Compiler(compiler), rego.Store(d.store)).PrepareForEval(ctx)
+		if err != nil {
+			d.mu.Unlock()
+			return nil, false, fmt.Errorf("prepare %s: %w", ref, err)
+		}
+		// Paths come from clients: keep a bounded number prepared.
+		if len(d.paths) < maxPreparedPaths {
+			d.paths[ref] = pq
+		}
+	}
+	d.mu.Unlock()
+	v, err := ast.InterfaceToValue(input)
+	if err != nil {
+		return nil, false, fmt.Errorf("input: %w", err)
+	}
+	rs, err := pq.Eval(ctx, rego.EvalParsedInput(v))
+	if err != nil {
+		return nil, false, fmt.Errorf("evaluate %s: %w", ref, err)
+	}
+	if len(rs) == 0 || len(rs[0].Expressions) == 0 {
+		return nil, false, nil
+	}
+	return rs[0].Expressions[0].Value, true, nil
+}
+
+// maxPreparedPaths bounds the documents kept prepared for Document.
+const maxPreparedPaths = 1000
 
 // VerdictOf is Verdict for an input given as JSON-like Go values.
 func (d *Decider) VerdictOf(ctx context.Context, name string, input any) (map[string]any, error) {

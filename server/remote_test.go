@@ -109,6 +109,7 @@ func TestABundleURLIsPolledWithETags(t *testing.T) {
 func TestTheTokenFileIsReloadedWhenItChanges(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "tokens")
 	os.WriteFile(file, []byte("# CI\nfirst\n"), 0o600)
+	since := Fingerprint(file)
 	tokens, err := ReadTokens(file)
 	if err != nil {
 		t.Fatal(err)
@@ -116,7 +117,7 @@ func TestTheTokenFileIsReloadedWhenItChanges(t *testing.T) {
 	srv := New(Config{Set: examples(t), Tokens: tokens})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	go srv.WatchTokens(ctx, file, 20*time.Millisecond)
+	go srv.WatchTokens(ctx, file, since, 20*time.Millisecond)
 	if r := call(t, srv.Handler(), "GET", "/v1/agreements", "", "Authorization", "Bearer first"); r.status != 200 {
 		t.Fatalf("the first token: %d", r.status)
 	}

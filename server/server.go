@@ -48,7 +48,12 @@ type Config struct {
 	// DecisionLog, when set, receives a JSON line per decision in the shape
 	// of OPA's decision log.
 	DecisionLog io.Writer
-	Logger      *slog.Logger
+	// RequestTimeout bounds an evaluation from the source (default 60s).
+	RequestTimeout time.Duration
+	// MaxEvaluations bounds the evaluations from the source running at once
+	// for requests (default 8); more are refused with 503.
+	MaxEvaluations int
+	Logger         *slog.Logger
 }
 
 // Server serves one set of agreements.
@@ -65,7 +70,15 @@ type Server struct {
 	// requireAuth is set when tokens were configured: an emptied token
 	// file then refuses everyone rather than opening the API.
 	requireAuth bool
+	// slots bounds the evaluations from the source that requests run.
+	slots chan struct{}
+	// draining is set on shutdown: readiness turns off.
+	draining atomic.Bool
 }
+
+// Drain turns readiness off, so that load balancers stop sending requests
+// while the server finishes those it has.
+func (s *Server) Drain() { s.draining.Store(true) }
 
 // Swap replaces the agreements served, at once: a request is answered
 // wholly from the old set or wholly from the new one.
@@ -88,7 +101,13 @@ func New(cfg Config) *Server {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	s := &Server{cfg: cfg, last: map[string]map[string]any{}, metrics: newMetrics()}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = time.Minute
+	}
+	if cfg.MaxEvaluations <= 0 {
+		cfg.MaxEvaluations = 8
+	}
+	s := &Server{cfg: cfg, last: map[string]map[string]any{}, metrics: newMetrics(), slots: make(chan struct{}, cfg.MaxEvaluations)}
 	s.set.Store(cfg.Set)
 	tokens := cfg.Tokens
 	s.tokens.Store(&tokens)
@@ -248,6 +267,9 @@ func (s *Server) health(c echo.Context) error {
 }
 
 func (s *Server) healthReady(c echo.Context) error {
+	if s.draining.Load() {
+		return fail(http.StatusServiceUnavailable, "shutting_down", "the server is shutting down")
+	}
 	if !s.ready.Load() {
 		return fail(http.StatusServiceUnavailable, "not_ready", "the first evaluation has not finished")
 	}
@@ -321,7 +343,22 @@ func (s *Server) evaluate(c echo.Context) error {
 	case req.Measurements != nil:
 		v, err = set.Decide(c.Request().Context(), map[string]map[string]any{name: {"measurements": toAny(req.Measurements)}}, opts)
 	case s.cfg.Source != nil:
-		v, err = set.Evaluate(c.Request().Context(), s.cfg.Source, opts)
+		select {
+		case s.slots <- struct{}{}:
+			defer func() { <-s.slots }()
+		default:
+			c.Response().Header().Set("Retry-After", "5")
+			return fail(http.StatusServiceUnavailable, "busy", "too many evaluations from the source are running; retry shortly, or send measurements")
+		}
+		ctx, cancel := context.WithTimeout(c.Request().Context(), s.cfg.RequestTimeout)
+		defer cancel()
+		v, err = set.Evaluate(ctx, s.cfg.Source, opts)
+		if ctx.Err() != nil && c.Request().Context().Err() == nil {
+			return fail(http.StatusServiceUnavailable, "source_unavailable", fmt.Sprintf("the evaluation took longer than %s: the metrics source is too slow", s.cfg.RequestTimeout))
+		}
+		if err == nil && sourceDown(v) {
+			return fail(http.StatusServiceUnavailable, "source_unavailable", "no measurement could be taken from the metrics source: "+firstError(v))
+		}
 	default:
 		return fail(http.StatusUnprocessableEntity, "invalid_measurements", "this server has no metrics source: give measurements in the body")
 	}
@@ -333,6 +370,36 @@ func (s *Server) evaluate(c echo.Context) error {
 	}
 	s.logDecision(c, "entente/agreements/"+name+"/evaluate", req, v, v.Revision, start)
 	return c.JSON(http.StatusOK, v)
+}
+
+// sourceDown tells whether every SLO of a verdict failed to be measured:
+// the source, not the agreement, is the news.
+func sourceDown(v *evaluator.Verdict) bool {
+	n := 0
+	for _, a := range v.Agreements {
+		slos, _ := a["slos"].([]any)
+		for _, x := range slos {
+			s, _ := x.(map[string]any)
+			if s["status"] != "error" {
+				return false
+			}
+			n++
+		}
+	}
+	return n > 0
+}
+
+func firstError(v *evaluator.Verdict) string {
+	for _, a := range v.Agreements {
+		slos, _ := a["slos"].([]any)
+		for _, x := range slos {
+			if s, ok := x.(map[string]any); ok {
+				m, _ := s["message"].(string)
+				return m
+			}
+		}
+	}
+	return ""
 }
 
 func toAny(m map[string]map[string]any) map[string]any {
@@ -370,11 +437,12 @@ func (s *Server) data(c echo.Context) error {
 		return err
 	}
 	set := s.set.Load()
-	name, ok := strings.CutPrefix(path, "entente/agreements/")
-	name, isVerdict := strings.CutSuffix(name, "/verdict")
-	if !ok || !isVerdict || strings.Contains(name, "/") {
+	rest, ok := strings.CutPrefix(path, "entente/agreements/")
+	if !ok {
 		return c.JSON(http.StatusOK, map[string]any{})
 	}
+	parts := strings.Split(rest, "/")
+	name := parts[0]
 	if _, err := plan(set, name); err != nil {
 		return c.JSON(http.StatusOK, map[string]any{})
 	}
@@ -386,11 +454,23 @@ func (s *Server) data(c echo.Context) error {
 			return fail(http.StatusBadRequest, "bad_request", "input is not JSON")
 		}
 	}
-	result, err := set.Decider.VerdictOf(c.Request().Context(), name, input)
-	if err != nil {
+	var result any
+	var err error
+	if len(parts) == 2 && parts[1] == "verdict" {
+		result, err = set.Decider.VerdictOf(c.Request().Context(), name, input)
 		if errors.Is(err, policies.ErrNoVerdict) {
 			return c.JSON(http.StatusOK, map[string]any{})
 		}
+	} else {
+		// Any other document of the agreement's package: a rule, the plan,
+		// or the whole package, as OPA answers them.
+		var defined bool
+		result, defined, err = set.Decider.Document(c.Request().Context(), name, parts[1:], input)
+		if err == nil && !defined {
+			return c.JSON(http.StatusOK, map[string]any{})
+		}
+	}
+	if err != nil {
 		return err
 	}
 	s.logDecision(c, path, input, result, set.Revision, start)

@@ -26,11 +26,11 @@ func ReadTokens(file string) ([]string, error) {
 	return tokens, nil
 }
 
-// WatchTokens reloads the token file when it changes: tokens can be
-// rotated without a restart. A file that cannot be read keeps the last
-// tokens.
-func (s *Server) WatchTokens(ctx context.Context, file string, every time.Duration) {
-	last := Fingerprint(file)
+// WatchTokens reloads the token file when it differs from the fingerprint
+// since (taken before the tokens were read): tokens can be rotated without
+// a restart, and revoked by emptying the file.
+func (s *Server) WatchTokens(ctx context.Context, file, since string, every time.Duration) {
+	last := since
 	ticker := time.NewTicker(every)
 	defer ticker.Stop()
 	for {

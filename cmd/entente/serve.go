@@ -67,6 +67,7 @@ on SIGINT or SIGTERM.`,
 				return exitInvalid
 			}
 			var tokens []string
+			tokensSince := server.Fingerprint(*tokenFile)
 			if *tokenFile != "" {
 				if tokens, err = server.ReadTokens(*tokenFile); err != nil {
 					e.errorf("%s", err)
@@ -137,7 +138,7 @@ on SIGINT or SIGTERM.`,
 				})
 			}
 			if *watch > 0 && *tokenFile != "" {
-				go srv.WatchTokens(ctx, *tokenFile, *watch)
+				go srv.WatchTokens(ctx, *tokenFile, tokensSince, *watch)
 			}
 			return serve(ctx, e, srv, *addr, *certFile, *keyFile)
 		}
@@ -199,6 +200,7 @@ func serve(ctx context.Context, e *env, srv *server.Server, addr, certFile, keyF
 			return exitInvalid
 		}
 	case <-ctx.Done():
+		srv.Drain()
 		shutdown, stop := context.WithTimeout(context.Background(), 30*time.Second)
 		defer stop()
 		if err := hs.Shutdown(shutdown); err != nil {
