@@ -42,6 +42,8 @@ on SIGINT or SIGTERM.`,
 		keyFile := fs.String("tls-private-key-file", "", "the private key `FILE` of the certificate")
 		decisions := fs.String("decision-log", "", "write each decision as a JSON line, in the shape of OPA's decision log, to `FILE` (\"-\" for stderr)")
 		watch := fs.Duration("watch", 2*time.Second, "look for changed agreements, bundle or tokens every `DURATION` and reload them (0: never)")
+		requestTimeout := fs.Duration("request-timeout", time.Minute, "give up an evaluation from the source after `DURATION` (503)")
+		maxEvaluations := fs.Int("max-evaluations", 8, "evaluations from the source that requests may run at `ONCE`; more get 503")
 		logFormat := fs.String("log-format", "text", "log `format`: text or json")
 		logLevel := fs.String("log-level", "info", "log `level`: debug (every request), info, warn or error")
 		fs.StringVar(&c.facts, "facts", "", "facts in `FILE` (JSON or HCL), keyed by agreement then fact")
@@ -124,7 +126,10 @@ on SIGINT or SIGTERM.`,
 				defer f.Close()
 				decisionLog = f
 			}
-			srv := server.New(server.Config{Set: set, Source: src, Facts: facts, Interval: *interval, Tokens: tokens, DecisionLog: decisionLog, Logger: e.logger})
+			srv := server.New(server.Config{
+				Set: set, Source: src, Facts: facts, Interval: *interval, Tokens: tokens, DecisionLog: decisionLog,
+				RequestTimeout: *requestTimeout, MaxEvaluations: *maxEvaluations, Logger: e.logger,
+			})
 			switch {
 			case *watch > 0 && remote != nil:
 				go srv.Poll(ctx, remote, *watch)
