@@ -25,10 +25,18 @@ func TestEachDecisionIsLoggedInTheShapeOfOPAsDecisionLog(t *testing.T) {
 	h := srv.Handler()
 	r := call(t, h, "POST", "/v1/data/entente/agreements/payments-hosting/verdict", `{"input": `+breach+`}`, "X-Request-Id", "deploy-42")
 	call(t, h, "POST", "/v1/agreements/payments-hosting/evaluate", breach)
+	call(t, h, "POST", "/v1/data/entente/agreements/payments-hosting/verdict", `{"input": {"at": "yesterday"}}`)
 
 	lines := strings.Split(strings.TrimSpace(log.b.String()), "\n")
-	if len(lines) != 2 {
-		t.Fatalf("%d decision log lines, want 2:\n%s", len(lines), log.b.String())
+	if len(lines) != 3 {
+		t.Fatalf("%d decision log lines, want 3:\n%s", len(lines), log.b.String())
+	}
+	var undefined map[string]any
+	if err := json.Unmarshal([]byte(lines[2]), &undefined); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := undefined["result"]; ok {
+		t.Errorf("an undefined decision is logged with a result: %s", lines[2])
 	}
 	var d map[string]any
 	if err := json.Unmarshal([]byte(lines[0]), &d); err != nil {

@@ -212,16 +212,20 @@ func (s *Server) logDecision(c echo.Context, path string, input, result any, rev
 	if s.cfg.DecisionLog == nil {
 		return
 	}
-	line, err := json.Marshal(map[string]any{
+	entry := map[string]any{
 		"decision_id": c.Response().Header().Get(echo.HeaderXRequestID),
 		"req_id":      c.Get("client_request_id"),
 		"path":        path,
 		"input":       input,
-		"result":      result,
 		"bundles":     map[string]any{"entente": map[string]any{"revision": revision}},
 		"timestamp":   time.Now().UTC().Format(time.RFC3339Nano),
 		"metrics":     map[string]any{"timer_server_handler_ns": time.Since(start).Nanoseconds()},
-	})
+	}
+	// As in OPA's log, an undefined decision has no result.
+	if result != nil {
+		entry["result"] = result
+	}
+	line, err := json.Marshal(entry)
 	if err != nil {
 		s.cfg.Logger.Error("decision log", "error", err)
 		return
@@ -459,6 +463,7 @@ func (s *Server) data(c echo.Context) error {
 	if len(parts) == 2 && parts[1] == "verdict" {
 		result, err = set.Decider.VerdictOf(c.Request().Context(), name, input)
 		if errors.Is(err, policies.ErrNoVerdict) {
+			s.logDecision(c, path, input, nil, set.Revision, start)
 			return c.JSON(http.StatusOK, map[string]any{})
 		}
 	} else {
@@ -467,6 +472,7 @@ func (s *Server) data(c echo.Context) error {
 		var defined bool
 		result, defined, err = set.Decider.Document(c.Request().Context(), name, parts[1:], input)
 		if err == nil && !defined {
+			s.logDecision(c, path, input, nil, set.Revision, start)
 			return c.JSON(http.StatusOK, map[string]any{})
 		}
 	}
