@@ -64,6 +64,19 @@ type Verdict struct {
 	Agreements  []map[string]any `json:"agreements"`
 }
 
+// newVerdict starts the verdict document of an evaluation at at.
+func (s *Set) newVerdict(at time.Time) *Verdict {
+	return &Verdict{Schema: Schema, EvaluatedAt: at.UTC().Format(time.RFC3339), Revision: s.Revision, Status: "inactive", Agreements: []map[string]any{}}
+}
+
+// add appends an agreement's verdict; the document's status is the worst.
+func (v *Verdict) add(result map[string]any) {
+	v.Agreements = append(v.Agreements, result)
+	if st, _ := result["status"].(string); severity[st] > severity[v.Status] {
+		v.Status = st
+	}
+}
+
 // severity orders agreement statuses from best to worst.
 var severity = map[string]int{"inactive": 0, "compliant": 1, "at_risk": 2, "inconclusive": 3, "breached": 4}
 
@@ -131,7 +144,7 @@ func (s *Set) evaluate(ctx context.Context, m *memo, opts Options) (*Verdict, er
 	}
 	wg.Wait()
 
-	v := &Verdict{Schema: Schema, EvaluatedAt: at.UTC().Format(time.RFC3339), Revision: s.Revision, Status: "inactive", Agreements: []map[string]any{}}
+	v := s.newVerdict(at)
 	for i, p := range plans {
 		value, err := ast.InterfaceToValue(inputs[i])
 		if err != nil {
@@ -142,10 +155,7 @@ func (s *Set) evaluate(ctx context.Context, m *memo, opts Options) (*Verdict, er
 			return nil, err
 		}
 		audits[i].annotate(p, result)
-		v.Agreements = append(v.Agreements, result)
-		if st, _ := result["status"].(string); severity[st] > severity[v.Status] {
-			v.Status = st
-		}
+		v.add(result)
 	}
 	return v, nil
 }

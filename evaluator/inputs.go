@@ -22,7 +22,7 @@ func (s *Set) Decide(ctx context.Context, inputs map[string]map[string]any, opts
 	if at.IsZero() {
 		at = time.Now().Truncate(time.Second)
 	}
-	v := &Verdict{Schema: Schema, EvaluatedAt: at.UTC().Format(time.RFC3339), Revision: s.Revision, Status: "inactive", Agreements: []map[string]any{}}
+	v := s.newVerdict(at)
 	for _, p := range plans {
 		in := map[string]any{}
 		for k, x := range inputs[p.Agreement] {
@@ -43,10 +43,7 @@ func (s *Set) Decide(ctx context.Context, inputs map[string]map[string]any, opts
 			return nil, err
 		}
 		(&audit{}).annotate(p, result)
-		v.Agreements = append(v.Agreements, result)
-		if st, _ := result["status"].(string); severity[st] > severity[v.Status] {
-			v.Status = st
-		}
+		v.add(result)
 	}
 	return v, nil
 }

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/entente-dev/entente/agreements"
-	"github.com/entente-dev/entente/policies"
 )
 
 func zone(t *testing.T, name string) *time.Location {
@@ -113,19 +112,7 @@ func TestARollingWindowEndsAtTheEvaluationTime(t *testing.T) {
 // evaluator reads them from its compiled plan.
 func planExclusions(t *testing.T, src string) []Exclusion {
 	t.Helper()
-	set, diags := agreements.Parse(agreements.Source{Name: "a.hcl", Bytes: []byte(src)})
-	if diags.HasErrors() {
-		t.Fatal(diags)
-	}
-	tree, err := policies.Compile(set)
-	if err != nil {
-		t.Fatal(err)
-	}
-	plans, err := policies.Plans(tree)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ex, err := exclusionsOf(plans[0])
+	ex, err := exclusionsOf(compileSet(t, src).Plans[0])
 	if err != nil {
 		t.Fatal(err)
 	}
