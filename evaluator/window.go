@@ -82,10 +82,16 @@ func NextPeriod(c agreements.Calendar, start time.Time) time.Time {
 
 // WindowAt returns the window of a rolling or calendar measurement at time
 // at, in the agreement's time zone loc, never starting before effective.
+//
+// A calendar window is the period that holds the instant just before at:
+// periods are closed at their end, so at exactly midnight on 1 November
+// the October window is complete (and its credits final) rather than an
+// empty November one. That is what a check run on the boundary by a
+// scheduler means, and what a report of October measures.
 func WindowAt(loc *time.Location, effective time.Time, rolling time.Duration, calendar agreements.Calendar, at time.Time) Window {
 	var w Window
 	if calendar != "" {
-		start := PeriodStart(calendar, at, loc)
+		start := PeriodStart(calendar, at.Add(-time.Nanosecond), loc)
 		w = Window{Interval: Interval{start, at}, Calendar: calendar, Period: Interval{start, NextPeriod(calendar, start)}}
 	} else {
 		w = Window{Interval: Interval{at.Add(-rolling), at}}

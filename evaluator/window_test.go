@@ -76,6 +76,16 @@ func TestCalendarWindowsStartAtTheLocalPeriod(t *testing.T) {
 			start: "2026-01-01T00:00:00Z", periodEnd: "2027-01-01T00:00:00Z", elapsed: (182*24 + 12) / (365 * 24.0),
 		},
 		{
+			name: "at exactly the end of a month, the month is complete", loc: paris,
+			effective: "2026-01-01T00:00:00Z", calendar: agreements.Month, at: "2026-10-31T23:00:00Z",
+			start: "2026-09-30T22:00:00Z", periodEnd: "2026-10-31T23:00:00Z", elapsed: 1,
+		},
+		{
+			name: "one second into a day, the day has begun", loc: time.UTC,
+			effective: "2026-01-01T00:00:00Z", calendar: agreements.Day, at: "2026-10-22T00:00:01Z",
+			start: "2026-10-22T00:00:00Z", periodEnd: "2026-10-23T00:00:00Z", elapsed: 1.0 / 86400,
+		},
+		{
 			name: "a window never starts before the agreement is effective", loc: time.UTC,
 			effective: "2026-10-10T00:00:00Z", calendar: agreements.Month, at: "2026-10-20T00:00:00Z",
 			start: "2026-10-10T00:00:00Z", periodEnd: "2026-11-01T00:00:00Z", elapsed: 10.0 / 22.0,

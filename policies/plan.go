@@ -34,6 +34,14 @@ type Plan struct {
 	Responsibilities []PlanResponsibility     `json:"responsibilities"`
 	Exclusions       []PlanExclusion          `json:"exclusions"`
 	Reporting        *agreements.Reporting    `json:"reporting"`
+	Fee              *PlanFee                 `json:"fee"`
+}
+
+// PlanFee is what the customer pays, against which credits are computed.
+type PlanFee struct {
+	Monthly          float64  `json:"monthly"`
+	Currency         string   `json:"currency"`
+	CreditCapPercent *float64 `json:"credit_cap_percent"`
 }
 
 // Source is a place in an agreement file.
@@ -60,18 +68,20 @@ type PlanService struct {
 // PlanIndicator holds the queries of an indicator; ${window} stands for the
 // range measured.
 type PlanIndicator struct {
-	Kind  string `json:"kind"`
-	Good  string `json:"good,omitempty"`
-	Bad   string `json:"bad,omitempty"`
-	Total string `json:"total,omitempty"`
-	Value string `json:"value,omitempty"`
-	Unit  string `json:"unit,omitempty"`
+	Kind        string `json:"kind"`
+	Description string `json:"description,omitempty"`
+	Good        string `json:"good,omitempty"`
+	Bad         string `json:"bad,omitempty"`
+	Total       string `json:"total,omitempty"`
+	Value       string `json:"value,omitempty"`
+	Unit        string `json:"unit,omitempty"`
 }
 
 // PlanSLO says how an SLO is measured. Exactly one of WindowSeconds and
 // Calendar is set.
 type PlanSLO struct {
 	Name          string          `json:"name"`
+	Description   string          `json:"description,omitempty"`
 	Indicator     string          `json:"indicator"`
 	Kind          string          `json:"kind"`
 	WindowSeconds *int64          `json:"window_seconds"`
@@ -95,6 +105,7 @@ type PlanTimeslices struct {
 // over a window, or a fact.
 type PlanResponsibility struct {
 	Name          string  `json:"name"`
+	Description   string  `json:"description,omitempty"`
 	Party         string  `json:"party"`
 	Indicator     *string `json:"indicator"`
 	WindowSeconds *int64  `json:"window_seconds"`
@@ -106,6 +117,7 @@ type PlanResponsibility struct {
 // PlanExclusion is time left out of the windows of the SLOs it lists.
 type PlanExclusion struct {
 	Name            string   `json:"name"`
+	Description     string   `json:"description,omitempty"`
 	Cron            *string  `json:"cron"`
 	DurationSeconds *int64   `json:"duration_seconds"`
 	From            *string  `json:"from"`
@@ -130,6 +142,9 @@ func plan(a *agreements.Agreement) Plan {
 		Exclusions:       []PlanExclusion{},
 		Reporting:        a.Reporting,
 	}
+	if f := a.Fee; f != nil {
+		p.Fee = &PlanFee{Monthly: f.Monthly, Currency: f.Currency, CreditCapPercent: f.CreditCapPercent}
+	}
 	for _, party := range a.Parties {
 		p.Parties = append(p.Parties, PlanParty{Name: party.Name, LegalName: party.LegalName, Contact: party.Contact})
 	}
@@ -137,7 +152,7 @@ func plan(a *agreements.Agreement) Plan {
 		p.Services = append(p.Services, PlanService{Name: s.Name, Description: s.Description, Includes: s.Includes, Excludes: s.Excludes})
 	}
 	for _, ind := range a.Indicators {
-		pi := PlanIndicator{Kind: string(ind.Kind), Value: string(ind.Value), Unit: ind.Unit}
+		pi := PlanIndicator{Kind: string(ind.Kind), Description: ind.Description, Value: string(ind.Value), Unit: ind.Unit}
 		if ind.Ratio != nil {
 			pi.Good, pi.Bad, pi.Total = string(ind.Ratio.Good), string(ind.Ratio.Bad), string(ind.Ratio.Total)
 		}
@@ -147,6 +162,7 @@ func plan(a *agreements.Agreement) Plan {
 	for _, s := range a.SLOs {
 		ps := PlanSLO{
 			Name:          s.Name,
+			Description:   s.Description,
 			Indicator:     s.Indicator,
 			Kind:          string(s.Kind),
 			WindowSeconds: seconds(time.Duration(s.Window)),
@@ -170,6 +186,7 @@ func plan(a *agreements.Agreement) Plan {
 	for _, r := range a.Responsibilities {
 		p.Responsibilities = append(p.Responsibilities, PlanResponsibility{
 			Name:          r.Name,
+			Description:   r.Description,
 			Party:         r.Party,
 			Indicator:     optionalString(r.Indicator),
 			WindowSeconds: seconds(time.Duration(r.Window)),
@@ -188,6 +205,7 @@ func plan(a *agreements.Agreement) Plan {
 		}
 		p.Exclusions = append(p.Exclusions, PlanExclusion{
 			Name:            e.Name,
+			Description:     e.Description,
 			Cron:            optionalString(e.Cron),
 			DurationSeconds: seconds(time.Duration(e.Duration)),
 			From:            optionalTime(e.From),
