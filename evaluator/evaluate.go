@@ -57,11 +57,13 @@ func FromBundle(ctx context.Context, b *bundle.Bundle) (*Set, error) {
 // Verdict is the document of SPEC §4: the verdicts of a set of agreements
 // at one time.
 type Verdict struct {
-	Schema      string           `json:"schema"`
-	EvaluatedAt string           `json:"evaluated_at"`
-	Revision    string           `json:"revision"`
-	Status      string           `json:"status"`
-	Agreements  []map[string]any `json:"agreements"`
+	Schema      string `json:"schema"`
+	EvaluatedAt string `json:"evaluated_at"`
+	Revision    string `json:"revision"`
+	Status      string `json:"status"`
+	// Period is the period a report covers; nil for a check.
+	Period     *Period          `json:"period,omitempty"`
+	Agreements []map[string]any `json:"agreements"`
 }
 
 // newVerdict starts the verdict document of an evaluation at at.
@@ -103,6 +105,14 @@ type Options struct {
 	// Concurrency bounds the SLOs measured at once (default 16).
 	Concurrency int
 	Logger      *slog.Logger
+
+	// Period makes the evaluation a report of that closed period: each
+	// agreement is evaluated at the period's end in its own time zone,
+	// calendar SLOs over the whole period (At is ignored), and each SLO
+	// gets what the report charts.
+	Period Period
+	// Now is the time a report's period must be over by (default now).
+	Now time.Time
 }
 
 // Evaluate measures every agreement of the set from the source and returns
@@ -131,11 +141,39 @@ func (s *Set) evaluate(ctx context.Context, m *memo, opts Options) (*Verdict, er
 	}
 	sem := make(chan struct{}, limit)
 
+	// A report evaluates each agreement at the end of the period in its
+	// own time zone, once the period is over there.
+	ats := make([]time.Time, len(plans))
+	periods := make([]*span, len(plans))
+	latest := at
+	for i, p := range plans {
+		ats[i] = at
+		if opts.Period.IsZero() {
+			continue
+		}
+		loc, err := time.LoadLocation(p.TimeZone)
+		if err != nil {
+			return nil, fmt.Errorf("agreement %s: time zone: %w", p.Agreement, err)
+		}
+		in := opts.Period.In(loc)
+		now := opts.Now
+		if now.IsZero() {
+			now = time.Now()
+		}
+		if in.End.After(now) {
+			return nil, fmt.Errorf("period %s is not over: for %s it ends at %s (%s); report on a period that has ended", opts.Period, p.Agreement, in.End.Format(time.RFC3339), p.TimeZone)
+		}
+		ats[i], periods[i] = in.End, &span{in, opts.Period.Kind}
+		if i == 0 || in.End.After(latest) {
+			latest = in.End
+		}
+	}
+
 	inputs := make([]map[string]any, len(plans))
 	audits := make([]*audit, len(plans))
 	var wg sync.WaitGroup
 	for i, p := range plans {
-		in, a, err := s.measure(ctx, m, sem, &wg, p, at, opts.Facts[p.Agreement], logger)
+		in, a, err := s.measure(ctx, m, sem, &wg, p, ats[i], periods[i], opts.Facts[p.Agreement], logger)
 		if err != nil {
 			wg.Wait() // the measurements already started still use the source
 			return nil, err
@@ -144,7 +182,10 @@ func (s *Set) evaluate(ctx context.Context, m *memo, opts Options) (*Verdict, er
 	}
 	wg.Wait()
 
-	v := s.newVerdict(at)
+	v := s.newVerdict(latest)
+	if !opts.Period.IsZero() {
+		v.Period = &opts.Period
+	}
 	for i, p := range plans {
 		value, err := ast.InterfaceToValue(inputs[i])
 		if err != nil {
@@ -193,9 +234,27 @@ func (s *Set) selected(names []string) ([]policies.Plan, error) {
 type audit struct {
 	mu      sync.Mutex
 	queries map[string][]QueryRecord // key: "slos/NAME" or "responsibilities/NAME"
+
+	// In a report: the agreement's own report object, and what is charted
+	// of each SLO.
+	report    map[string]any
+	loc       *time.Location
+	timelines map[string]*timeline
+}
+
+func (a *audit) chart(slo string, tl *timeline) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.timelines == nil {
+		a.timelines = map[string]*timeline{}
+	}
+	a.timelines[slo] = tl
 }
 
 func (a *audit) add(key string, q QueryRecord) {
+	if a == nil { // a report's charts: their queries are not the verdict's
+		return
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.queries == nil {
@@ -231,11 +290,32 @@ func (a *audit) annotate(p policies.Plan, result map[string]any) {
 			obj["queries"] = q
 		}
 	}
+	if a.report == nil {
+		return
+	}
+	result["report"] = a.report
+	list, _ := result["slos"].([]any)
+	for _, item := range list {
+		obj, ok := item.(map[string]any)
+		if !ok {
+			continue
+		}
+		for _, slo := range p.SLOs {
+			if slo.Name != fmt.Sprint(obj["name"]) {
+				continue
+			}
+			tl := a.timelines[slo.Name]
+			if tl == nil { // not measured: the agreement is inactive
+				tl = &timeline{kind: slo.Kind, unit: "day"}
+			}
+			obj["report"] = tl.document(a.loc, slo, p.Indicators[slo.Indicator], obj)
+		}
+	}
 }
 
 // measure works out an agreement's input document: its measurements,
 // started on the wait group, and its facts.
-func (s *Set) measure(ctx context.Context, m *memo, sem chan struct{}, wg *sync.WaitGroup, p policies.Plan, at time.Time, facts map[string]any, logger *slog.Logger) (map[string]any, *audit, error) {
+func (s *Set) measure(ctx context.Context, m *memo, sem chan struct{}, wg *sync.WaitGroup, p policies.Plan, at time.Time, period *span, facts map[string]any, logger *slog.Logger) (map[string]any, *audit, error) {
 	a := &audit{}
 	if facts == nil {
 		facts = map[string]any{}
@@ -255,6 +335,14 @@ func (s *Set) measure(ctx context.Context, m *memo, sem chan struct{}, wg *sync.
 	if err != nil {
 		return nil, a, fmt.Errorf("agreement %s: effective: %w", p.Agreement, err)
 	}
+	exclusions, err := exclusionsOf(p)
+	if err != nil {
+		return nil, a, fmt.Errorf("agreement %s: %w", p.Agreement, err)
+	}
+	if period != nil {
+		a.loc = loc
+		a.report = reportOf(p, period.Interval, loc, exclusions)
+	}
 	if at.Before(effective) {
 		return input, a, nil // nothing is measured before the agreement starts
 	}
@@ -267,9 +355,14 @@ func (s *Set) measure(ctx context.Context, m *memo, sem chan struct{}, wg *sync.
 			return input, a, nil
 		}
 	}
-	exclusions, err := exclusionsOf(p)
-	if err != nil {
-		return nil, a, fmt.Errorf("agreement %s: %w", p.Agreement, err)
+	// The window at at; in a report, a calendar window is the period.
+	window := func(rolling *int64, calendar *string) Window {
+		if period != nil && calendar != nil {
+			w := ClosedWindow(effective, period.Interval)
+			w.Calendar = period.kind
+			return w
+		}
+		return WindowAt(loc, effective, seconds(rolling), calendarOf(calendar), at)
 	}
 
 	var mu sync.Mutex
@@ -283,7 +376,7 @@ func (s *Set) measure(ctx context.Context, m *memo, sem chan struct{}, wg *sync.
 		if !ok {
 			return nil, a, fmt.Errorf("agreement %s: SLO %s: no indicator %s in the plan", p.Agreement, slo.Name, slo.Indicator)
 		}
-		w := WindowAt(loc, effective, seconds(slo.WindowSeconds), calendarOf(slo.Calendar), at)
+		w := window(slo.WindowSeconds, slo.Calendar)
 		excluded := Applied(exclusions, slo.Name, w.Interval, loc)
 		wg.Go(func() {
 			sem <- struct{}{}
@@ -309,6 +402,9 @@ func (s *Set) measure(ctx context.Context, m *memo, sem chan struct{}, wg *sync.
 				v["elapsed"] = w.Elapsed()
 			}
 			set(slos, slo.Name, v)
+			if period != nil {
+				a.chart(slo.Name, recorder{memo: m}.timeline(ctx, slo, ind, w, excluded, loc))
+			}
 		})
 	}
 	for _, duty := range p.Responsibilities {
@@ -319,7 +415,7 @@ func (s *Set) measure(ctx context.Context, m *memo, sem chan struct{}, wg *sync.
 		if !ok {
 			return nil, a, fmt.Errorf("agreement %s: responsibility %s: no indicator %s in the plan", p.Agreement, duty.Name, *duty.Indicator)
 		}
-		w := WindowAt(loc, effective, seconds(duty.WindowSeconds), calendarOf(duty.Calendar), at)
+		w := window(duty.WindowSeconds, duty.Calendar)
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()

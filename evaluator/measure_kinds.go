@@ -111,15 +111,50 @@ func (r recorder) value(ctx context.Context, tmpl string, w Window) (map[string]
 // those that overlap an exclusion, and counts the good ones: a slice is
 // evaluated at its end over its own length, with one range query.
 func (r recorder) timeslices(ctx context.Context, ind policies.PlanIndicator, ts *policies.PlanTimeslices, w Window, excluded []Interval) (map[string]any, error) {
+	list, err := r.slices(ctx, ind, ts, w, excluded)
+	if err != nil {
+		return nil, err
+	}
+	good, total, measured := 0, 0, 0
+	for _, s := range list {
+		if s.measured {
+			measured++
+		}
+		if s.verdict == "" {
+			continue
+		}
+		total++
+		if s.verdict == "good" {
+			good++
+		}
+	}
+	// Slices counted as good or bad because they are missing must not make
+	// an SLO whose every slice is missing (a misspelt metric) look measured.
+	if measured == 0 {
+		return map[string]any{"good": 0, "total": 0}, nil
+	}
+	return map[string]any{"good": good, "total": total}, nil
+}
+
+// slice is one timeslice of a window and what it counts as: "good", "bad",
+// or "" when it is excluded or missing and skipped.
+type slice struct {
+	Interval
+	verdict  string
+	measured bool // the source answered for it
+}
+
+// slices judges each slice of the window.
+func (r recorder) slices(ctx context.Context, ind policies.PlanIndicator, ts *policies.PlanTimeslices, w Window, excluded []Interval) ([]slice, error) {
 	if ts == nil || ts.SliceSeconds <= 0 {
 		return nil, measureErr("the plan has no slice length")
 	}
-	slice := time.Duration(ts.SliceSeconds) * time.Second
-	n := int64(w.Duration() / slice)
+	length := time.Duration(ts.SliceSeconds) * time.Second
+	n := int64(w.Duration() / length)
 	if n == 0 {
-		return map[string]any{"good": 0, "total": 0}, nil
+		return nil, nil
 	}
-	first, last := w.Start.Add(slice), w.Start.Add(time.Duration(n)*slice)
+	first, last := w.Start.Add(length), w.Start.Add(time.Duration(n)*length)
 
 	var values, goods, totals map[int64]float64
 	var err error
@@ -128,27 +163,27 @@ func (r recorder) timeslices(ctx context.Context, ind policies.PlanIndicator, ts
 	onGrid := func(points map[int64]float64) error {
 		for t := range points {
 			if t < first.Unix() || t > last.Unix() || (t-first.Unix())%ts.SliceSeconds != 0 {
-				return measureErr("the source answered at %s, off the slices (every %s from %s): it moved the range query's steps", time.Unix(t, 0).UTC().Format(time.RFC3339), slice, first.UTC().Format(time.RFC3339))
+				return measureErr("the source answered at %s, off the slices (every %s from %s): it moved the range query's steps", time.Unix(t, 0).UTC().Format(time.RFC3339), length, first.UTC().Format(time.RFC3339))
 			}
 		}
 		return nil
 	}
 	if ind.Kind == string(agreements.ValueIndicator) {
-		if values, err = r.series(ctx, ind.Value, slice, first, last); err != nil {
+		if values, err = r.series(ctx, ind.Value, length, first, last); err != nil {
 			return nil, err
 		}
 		if err := onGrid(values); err != nil {
 			return nil, err
 		}
 	} else {
-		if totals, err = r.series(ctx, ind.Total, slice, first, last); err != nil {
+		if totals, err = r.series(ctx, ind.Total, length, first, last); err != nil {
 			return nil, err
 		}
 		q := ind.Good
 		if ind.Bad != "" {
 			q = ind.Bad
 		}
-		if goods, err = r.series(ctx, q, slice, first, last); err != nil {
+		if goods, err = r.series(ctx, q, length, first, last); err != nil {
 			return nil, err
 		}
 		if err := onGrid(totals); err != nil {
@@ -159,10 +194,11 @@ func (r recorder) timeslices(ctx context.Context, ind policies.PlanIndicator, ts
 		}
 	}
 
-	good, total, measured := 0, 0, 0
+	out := make([]slice, 0, n)
 	for i := int64(0); i < n; i++ {
-		s := Interval{w.Start.Add(time.Duration(i) * slice), w.Start.Add(time.Duration(i+1) * slice)}
-		if overlaps(s, excluded) {
+		s := slice{Interval: Interval{w.Start.Add(time.Duration(i) * length), w.Start.Add(time.Duration(i+1) * length)}}
+		if overlaps(s.Interval, excluded) {
+			out = append(out, s)
 			continue
 		}
 		end := s.End.Unix()
@@ -182,9 +218,7 @@ func (r recorder) timeslices(ctx context.Context, ind policies.PlanIndicator, ts
 				verdict = "bad"
 			}
 		}
-		if verdict != "missing" {
-			measured++
-		}
+		s.measured = verdict != "missing"
 		if verdict == "missing" {
 			switch ts.Missing {
 			case string(agreements.MissingGood):
@@ -192,20 +226,13 @@ func (r recorder) timeslices(ctx context.Context, ind policies.PlanIndicator, ts
 			case string(agreements.MissingBad):
 				verdict = "bad"
 			default:
-				continue
+				verdict = ""
 			}
 		}
-		total++
-		if verdict == "good" {
-			good++
-		}
+		s.verdict = verdict
+		out = append(out, s)
 	}
-	// Slices counted as good or bad because they are missing must not make
-	// an SLO whose every slice is missing (a misspelt metric) look measured.
-	if measured == 0 {
-		return map[string]any{"good": 0, "total": 0}, nil
-	}
-	return map[string]any{"good": good, "total": total}, nil
+	return out, nil
 }
 
 func judge(v float64, ts *policies.PlanTimeslices) string {

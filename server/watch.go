@@ -16,12 +16,12 @@ import (
 type Loader func(ctx context.Context) (*evaluator.Set, error)
 
 // Watch looks at the files under paths every period and, when they differ
-// from the fingerprint since (taken before the set served was loaded),
-// loads the agreements again and swaps them in. A set that does not load
+// from the fingerprint since (taken before the set served was loaded) and
+// have settled, loads the agreements again and swaps them in. A set that does not load
 // is refused with a log line, and the last good one keeps serving. It
 // returns when ctx ends.
 func (s *Server) Watch(ctx context.Context, paths []string, since string, every time.Duration, load Loader) {
-	last := since
+	last, pending := since, ""
 	ticker := time.NewTicker(every)
 	defer ticker.Stop()
 	for {
@@ -30,11 +30,20 @@ func (s *Server) Watch(ctx context.Context, paths []string, since string, every 
 			return
 		case <-ticker.C:
 		}
+		// A change is loaded once the files have stayed the same for a
+		// whole period: an editor or a checkout that is still writing
+		// would otherwise have a half-written set loaded (a truncated
+		// file is a valid set without its agreements).
 		now := Fingerprint(paths...)
 		if now == last {
+			pending = ""
 			continue
 		}
-		last = now
+		if now != pending {
+			pending = now
+			continue
+		}
+		last, pending = now, ""
 		set, err := load(ctx)
 		if err != nil {
 			s.metrics.reloads.WithLabelValues("refused").Inc()
