@@ -2,6 +2,7 @@ package evaluator
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -15,6 +16,9 @@ import (
 	"github.com/entente-dev/entente/agreements"
 	"github.com/entente-dev/entente/policies"
 )
+
+// ErrPeriodNotOver is the error of a report on a period that has not ended.
+var ErrPeriodNotOver = errors.New("the period is not over")
 
 // Schema names the verdict document's format.
 const Schema = "entente.verdicts/v1"
@@ -161,7 +165,7 @@ func (s *Set) evaluate(ctx context.Context, m *memo, opts Options) (*Verdict, er
 			now = time.Now()
 		}
 		if in.End.After(now) {
-			return nil, fmt.Errorf("period %s is not over: for %s it ends at %s (%s); report on a period that has ended", opts.Period, p.Agreement, in.End.Format(time.RFC3339), p.TimeZone)
+			return nil, fmt.Errorf("%w: %s ends at %s for %s (%s); report on a period that has ended", ErrPeriodNotOver, opts.Period, in.End.Format(time.RFC3339), p.Agreement, p.TimeZone)
 		}
 		ats[i], periods[i] = in.End, &span{in, opts.Period.Kind}
 		if i == 0 || in.End.After(latest) {
@@ -238,6 +242,7 @@ type audit struct {
 	// In a report: the agreement's own report object, and what is charted
 	// of each SLO.
 	report    map[string]any
+	kind      agreements.Calendar
 	loc       *time.Location
 	timelines map[string]*timeline
 }
@@ -294,6 +299,20 @@ func (a *audit) annotate(p policies.Plan, result map[string]any) {
 		return
 	}
 	result["report"] = a.report
+	// A credit is owed for the SLO's own period: measured over a report of
+	// another kind (a monthly SLO over a week), it is only indicative.
+	credits, _ := result["credits"].([]any)
+	for _, item := range credits {
+		obj, ok := item.(map[string]any)
+		if !ok {
+			continue
+		}
+		for _, slo := range p.SLOs {
+			if slo.Name == fmt.Sprint(obj["slo"]) && slo.Calendar != nil && *slo.Calendar != string(a.kind) && obj["final"] == true {
+				obj["final"] = false
+			}
+		}
+	}
 	list, _ := result["slos"].([]any)
 	for _, item := range list {
 		obj, ok := item.(map[string]any)
@@ -342,6 +361,7 @@ func (s *Set) measure(ctx context.Context, m *memo, sem chan struct{}, wg *sync.
 	if period != nil {
 		a.loc = loc
 		a.report = reportOf(p, period.Interval, loc, exclusions)
+		a.kind = period.kind
 	}
 	if at.Before(effective) {
 		return input, a, nil // nothing is measured before the agreement starts

@@ -3,6 +3,7 @@ package evaluator
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"math"
 	"strings"
 	"testing"
@@ -78,7 +79,7 @@ func TestAReportIsOnlyForAPeriodThatIsOver(t *testing.T) {
 	s := exampleSet(t)
 	p, _ := ParsePeriod("2026-11")
 	_, err := s.Evaluate(context.Background(), exampleFiles(t), Options{Period: p, Now: utc("2026-11-27T10:00:00Z")})
-	if err == nil || !strings.Contains(err.Error(), "period 2026-11 is not over") {
+	if !errors.Is(err, ErrPeriodNotOver) || !strings.Contains(err.Error(), "2026-11 ends at 2026-12-01T00:00:00") {
 		t.Fatalf("error %v, want one that says the period is not over", err)
 	}
 }
@@ -150,8 +151,11 @@ func TestAReportMeasuresWhatCheckMeasuresAtThePeriodsEnd(t *testing.T) {
 					c := credit.(map[string]any)
 					slo := c["slo"].(string)
 					for _, ps := range plan.SLOs {
-						if ps.Name == slo && ps.Calendar != nil && c["final"] != true {
-							t.Errorf("%s: credit %s of a calendar SLO is not final in a report", name, c["name"])
+						if ps.Name != slo || ps.Calendar == nil {
+							continue
+						}
+						if want := *ps.Calendar == string(period.Kind); c["final"] != want {
+							t.Errorf("%s: credit %s of a %s SLO is final: %v in a %s report, want %v", name, c["name"], *ps.Calendar, c["final"], period.Kind, want)
 						}
 					}
 				}
