@@ -1,0 +1,93 @@
+package report
+
+// The view of the service credits owed.
+
+// creditViews are the rows of the credits, their total, and a note: what
+// the figures mean, or why there are none.
+func creditViews(a *Agreement) ([]creditView, *totalView, string) {
+	var rows []creditView
+	for _, c := range a.Credits {
+		final := "yes"
+		if !c.Final {
+			final = "no, the period is still running"
+		}
+		rows = append(rows, creditView{Name: c.Name, SLO: c.SLO, Status: statusBadge(c.Status), Percent: percent(c.Percent), Amount: money(c.Amount, c.Currency), Final: final})
+	}
+	var fee *Fee
+	if a.Report != nil {
+		fee = a.Report.Fee
+	}
+	if len(rows) == 0 {
+		switch {
+		case a.Inactive != "":
+			return nil, nil, "No credits: nothing is owed while the agreement is not in force."
+		case fee == nil && a.CreditTotal == nil:
+			return nil, nil, "This agreement provides no service credits."
+		}
+		return nil, nil, "This agreement defines no service credit."
+	}
+	t := a.CreditTotal
+	if t == nil {
+		return rows, nil, ""
+	}
+	total := &totalView{Percent: percent(t.Percent), Amount: money(t.Amount, t.Currency), Capped: capText(t, fee)}
+	note := "Percentages are of the monthly fee."
+	if t.Percent == nil {
+		note = "The total is unknown while a credit is unknown: an SLO it depends on has no data."
+	}
+	return rows, total, note
+}
+
+// capText says what the fee's cap did to the total.
+func capText(t *CreditTotal, fee *Fee) string {
+	limit := ""
+	if fee != nil && fee.CreditCapPercent != nil {
+		limit = percent(fee.CreditCapPercent)
+	}
+	switch {
+	case t.Capped == nil:
+		return unknown
+	case *t.Capped && limit != "":
+		return "capped at " + limit + " of the fee"
+	case *t.Capped:
+		return "capped"
+	case limit != "":
+		return "under the cap of " + limit
+	}
+	return "no cap"
+}
+
+func creditSum(a *Agreement) string {
+	t := a.CreditTotal
+	if t == nil {
+		return "none"
+	}
+	if t.Amount == nil {
+		return unknown + " (unknown)"
+	}
+	return money(t.Amount, t.Currency)
+}
+
+func creditSentence(a *Agreement, v *agreementView) string {
+	t := a.CreditTotal
+	switch {
+	case len(a.Credits) == 0:
+		return v.CreditNote
+	case t == nil:
+		return "Credits: see the table."
+	case t.Amount == nil:
+		return "The credits owed are unknown: an SLO they depend on has no data."
+	case *t.Amount == 0:
+		return "No service credit is owed."
+	}
+	s := "Service credits owed: " + money(t.Amount, t.Currency) + ", " + percent(t.Percent) + " of the monthly fee"
+	if t.Capped != nil && *t.Capped {
+		s += ", after the cap"
+	}
+	for _, c := range a.Credits {
+		if !c.Final {
+			return s + ". Not final: the period is still running."
+		}
+	}
+	return s + "."
+}
