@@ -2,14 +2,25 @@ package report
 
 // The view of the service credits owed.
 
+// notFinal says why a credit is not final: in a report of a closed
+// period, its SLO is measured over another period (a quarter, a rolling
+// window) and the credit is indicative; otherwise the period is running.
+func notFinal(closed bool) string {
+	if closed {
+		return "no, indicative: its SLO is measured over another period"
+	}
+	return "no, the period is still running"
+}
+
 // creditViews are the rows of the credits, their total, and a note: what
-// the figures mean, or why there are none.
-func creditViews(a *Agreement) ([]creditView, *totalView, string) {
+// the figures mean, or why there are none. closed is whether the document
+// reports on a closed period.
+func creditViews(a *Agreement, closed bool) ([]creditView, *totalView, string) {
 	var rows []creditView
 	for _, c := range a.Credits {
 		final := "yes"
 		if !c.Final {
-			final = "no, the period is still running"
+			final = notFinal(closed)
 		}
 		rows = append(rows, creditView{Name: c.Name, SLO: c.SLO, Status: statusBadge(c.Status), Percent: percent(c.Percent), Amount: money(c.Amount, c.Currency), Final: final})
 	}
@@ -68,7 +79,7 @@ func creditSum(a *Agreement) string {
 	return money(t.Amount, t.Currency)
 }
 
-func creditSentence(a *Agreement, v *agreementView) string {
+func creditSentence(a *Agreement, v *agreementView, closed bool) string {
 	t := a.CreditTotal
 	switch {
 	case len(a.Credits) == 0:
@@ -85,7 +96,11 @@ func creditSentence(a *Agreement, v *agreementView) string {
 		s += ", after the cap"
 	}
 	for _, c := range a.Credits {
-		if !c.Final {
+		switch {
+		case c.Final:
+		case closed:
+			return s + ". Some are indicative: their SLO is measured over another period."
+		default:
 			return s + ". Not final: the period is still running."
 		}
 	}

@@ -215,3 +215,20 @@ func TestBlocksWithoutAResultStillShow(t *testing.T) {
 	checkTables(t, render(t, doc, markdownOf))
 	parsePage(t, render(t, doc, dashboardAt(servedAt)))
 }
+
+// A credit that is not final is still running in a live verdict, and
+// indicative in the report of a closed period.
+func TestACreditNotFinalSaysWhy(t *testing.T) {
+	live := render(t, fixture(t, "verdict.json"), htmlOf)
+	if !strings.Contains(live, "no, the period is still running") {
+		t.Error("a live verdict does not say its credits may still change")
+	}
+	doc := fixture(t, "october.json")
+	doc.Agreements[1].Credits[0].Final = false
+	closed := render(t, doc, htmlOf)
+	for _, want := range []string{"no, indicative: its SLO is measured over another period", "Some are indicative: their SLO is measured over another period."} {
+		if !strings.Contains(closed, want) {
+			t.Errorf("the report has no %q", want)
+		}
+	}
+}

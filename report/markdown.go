@@ -18,7 +18,7 @@ func Markdown(w io.Writer, doc *Document) error {
 	var md mdWriter
 	md.line("# %s", text(v.Title))
 	md.line("")
-	md.line("Evaluated %s · policy revision %s", v.Evaluated, code(v.Revision))
+	md.line("%s %s · policy revision %s", v.AsOf, v.Evaluated, code(v.Revision))
 	md.line("")
 	md.line("**Overall: %s**", v.Status.Label())
 	if v.Overview != nil {

@@ -72,7 +72,7 @@ func sloCount(slos []SLO) string {
 
 // summary is the agreement's period in a few sentences: what a reader at
 // the review wants before the tables.
-func summary(a *Agreement, v *agreementView) []string {
+func summary(a *Agreement, v *agreementView, closed bool) []string {
 	if a.Inactive != "" {
 		return []string{v.Inactive}
 	}
@@ -88,7 +88,7 @@ func summary(a *Agreement, v *agreementView) []string {
 	if len(a.Responsibilities) > 0 {
 		out = append(out, "Responsibilities: "+countBy(a.Responsibilities, func(r Responsibility) string { return r.Status }, "met", "pending", "breached", "unknown")+".")
 	}
-	out = append(out, creditSentence(a, v))
+	out = append(out, creditSentence(a, v, closed))
 	if s := exclusionSentence(a); s != "" {
 		out = append(out, s)
 	}

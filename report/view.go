@@ -16,7 +16,10 @@ type reportView struct {
 	// Title is the document's title and first heading.
 	Title      string
 	PeriodName string
+	// Evaluated is when the figures were measured; AsOf names it: the
+	// evaluation of a live verdict, the end of a reported period.
 	Evaluated  string
+	AsOf       string
 	Revision   string
 	Status     badge
 	Agreements []*agreementView
@@ -147,8 +150,12 @@ func buildReport(doc *Document, charts bool) *reportView {
 	v := &reportView{
 		PeriodName: periodName(doc.Period),
 		Evaluated:  clock(doc.EvaluatedAt, time.UTC),
+		AsOf:       "Evaluated",
 		Revision:   doc.Revision,
 		Status:     statusBadge(doc.Status),
+	}
+	if doc.Period != nil {
+		v.AsOf = "Figures as of the end of the period,"
 	}
 	for i := range doc.Agreements {
 		v.Agreements = append(v.Agreements, buildAgreement(&doc.Agreements[i], doc.Period, charts))
@@ -193,13 +200,13 @@ func buildAgreement(a *Agreement, period *Period, charts bool) *agreementView {
 		v.SLOs = append(v.SLOs, buildSLO(a, &a.SLOs[i], loc, charts))
 	}
 	v.Duties = dutyGroups(a, parties, loc)
-	v.Credits, v.Total, v.CreditNote = creditViews(a)
+	v.Credits, v.Total, v.CreditNote = creditViews(a, period != nil)
 	if a.Review != nil {
 		v.Review = reviewOf(a.Review, parties, loc)
 		v.ReviewDue = v.Review.Status.Word + ", due " + v.Review.Due
 	}
 	v.Audit = auditEntries(a)
-	v.Summary = summary(a, v)
+	v.Summary = summary(a, v, period != nil)
 	v.SLOCount = sloCount(a.SLOs)
 	v.CreditSum = creditSum(a)
 	return v
