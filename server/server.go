@@ -64,6 +64,8 @@ type Server struct {
 	ready   atomic.Bool
 	mu      sync.RWMutex
 	last    map[string]map[string]any // agreement -> last periodic verdict
+	lastAll atomic.Pointer[evaluator.Verdict]
+	reports reportCache
 	metrics *metrics
 	logMu   sync.Mutex
 	tokens  atomic.Pointer[[]string]
@@ -130,7 +132,9 @@ func New(cfg Config) *Server {
 	v1.GET("/agreements/:name", s.getAgreement)
 	v1.POST("/agreements/:name/evaluate", s.evaluate)
 	v1.GET("/agreements/:name/verdict", s.lastVerdict)
+	v1.GET("/agreements/:name/report", s.agreementReport)
 	v1.POST("/data/*", s.data)
+	e.GET("/", s.dashboard, s.auth)
 	s.echo = e
 	return s
 }
@@ -253,6 +257,11 @@ func (s *Server) auth(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		got, ok := strings.CutPrefix(c.Request().Header.Get("Authorization"), "Bearer ")
+		if !ok {
+			// A browser sends a token as a basic password: the pages
+			// (the dashboard, reports) can then be opened.
+			_, got, ok = c.Request().BasicAuth()
+		}
 		if ok {
 			for _, t := range tokens {
 				if subtle.ConstantTimeCompare([]byte(got), []byte(t)) == 1 {
@@ -261,7 +270,8 @@ func (s *Server) auth(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 		}
 		c.Response().Header().Set("WWW-Authenticate", `Bearer realm="entente"`)
-		return fail(http.StatusUnauthorized, "unauthorized", "a valid bearer token is required: Authorization: Bearer TOKEN")
+		c.Response().Header().Add("WWW-Authenticate", `Basic realm="entente", charset="UTF-8"`)
+		return fail(http.StatusUnauthorized, "unauthorized", "a valid bearer token is required: Authorization: Bearer TOKEN (in a browser, the token as the password)")
 	}
 }
 
@@ -574,6 +584,7 @@ func (s *Server) evaluateAll(ctx context.Context) {
 		s.last[name] = a
 	}
 	s.mu.Unlock()
+	s.lastAll.Store(v)
 	s.metrics.update(v)
 	s.ready.Store(true)
 }

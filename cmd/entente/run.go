@@ -42,7 +42,7 @@ type command struct {
 }
 
 var commands = []*command{
-	validateCommand, fmtCommand, checkCommand, serveCommand, compileCommand, testCommand,
+	validateCommand, fmtCommand, checkCommand, reportCommand, serveCommand, compileCommand, testCommand,
 	bundleCommand, bundleBuildCommand, bundleVerifyCommand, bundleInspectCommand,
 	versionCommand,
 }

@@ -26,9 +26,10 @@ var serveCommand = &command{
 curl -s 127.0.0.1:7878/v1/agreements
 curl -s -X POST 127.0.0.1:7878/v1/data/entente/agreements/payments-hosting/verdict -d '{"input": {...}}'
 
-Routes: GET /health, /health/ready, /metrics, /v1/agreements,
-/v1/agreements/NAME, /v1/agreements/NAME/verdict (the last periodic
-verdict); POST /v1/agreements/NAME/evaluate (now, or with "at",
+Routes: GET / (the dashboard, a page), /health, /health/ready, /metrics,
+/v1/agreements, /v1/agreements/NAME, /v1/agreements/NAME/verdict (the last
+periodic verdict), /v1/agreements/NAME/report?period=2026-10&format=html
+(or markdown, json: the report of a closed period); POST /v1/agreements/NAME/evaluate (now, or with "at",
 "measurements" and "facts" in the body) and /v1/data/PATH (as OPA's data
 API). Without a SOURCE, requests bring their measurements. Stops cleanly
 on SIGINT or SIGTERM.`,
@@ -48,6 +49,7 @@ on SIGINT or SIGTERM.`,
 		logLevel := fs.String("log-level", "info", "log `level`: debug (every request), info, warn or error")
 		fs.StringVar(&c.facts, "facts", "", "facts in `FILE` (JSON or HCL), keyed by agreement then fact")
 		fs.StringVar(&c.verificationKey, "verification-key", "", "check a bundle's signature with this public `key` (or the file holding it)")
+		fs.StringVar(&c.at, "at", "", "evaluate periodically as if at `T` (RFC 3339 or unix seconds), to replay a recorded history; default now")
 		return func(ctx context.Context, e *env, paths []string) int {
 			logger, err := newLogger(e, *logFormat, *logLevel)
 			if err != nil {
@@ -64,6 +66,11 @@ on SIGINT or SIGTERM.`,
 				return exitInvalid
 			}
 			facts, err := readFacts(c.facts)
+			if err != nil {
+				e.errorf("%s", err)
+				return exitInvalid
+			}
+			at, err := parseAt(c.at)
 			if err != nil {
 				e.errorf("%s", err)
 				return exitInvalid
@@ -126,10 +133,14 @@ on SIGINT or SIGTERM.`,
 				defer f.Close()
 				decisionLog = f
 			}
-			srv := server.New(server.Config{
+			cfg := server.Config{
 				Set: set, Source: src, Facts: facts, Interval: *interval, Tokens: tokens, DecisionLog: decisionLog,
 				RequestTimeout: *requestTimeout, MaxEvaluations: *maxEvaluations, Logger: e.logger,
-			})
+			}
+			if !at.IsZero() {
+				cfg.Now = func() time.Time { return at }
+			}
+			srv := server.New(cfg)
 			switch {
 			case *watch > 0 && remote != nil:
 				go srv.Poll(ctx, remote, *watch)

@@ -42,8 +42,15 @@ func freePort(t *testing.T) string {
 // is ready.
 func startServe(t *testing.T, bin string, args ...string) (string, *exec.Cmd, string) {
 	t.Helper()
+	return startServeIn(t, "", bin, args...)
+}
+
+// startServeIn starts entente serve in the directory dir.
+func startServeIn(t *testing.T, dir, bin string, args ...string) (string, *exec.Cmd, string) {
+	t.Helper()
 	addr := freePort(t)
 	cmd := exec.Command(bin, append([]string{"serve", "--addr", addr, "--interval", "0", "--watch", "0"}, args...)...)
+	cmd.Dir = dir
 	logFile := filepath.Join(t.TempDir(), "serve.log")
 	f, err := os.Create(logFile)
 	if err != nil {

@@ -1,0 +1,190 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/entente-dev/entente/agreements"
+	"github.com/entente-dev/entente/evaluator"
+	"github.com/entente-dev/entente/report"
+)
+
+var reportCommand = &command{
+	name:    "report",
+	summary: "write the SLA report of a closed period: HTML, Markdown or JSON",
+	usage:   "report --period P SOURCE [--facts FILE] [--format F] [--output FILE] [--agreement NAME]... PATHS|BUNDLE",
+	example: `entente report --period 2026-10 --prometheus http://prometheus:9090 --output october.html agreements/
+entente report --period 2026-Q3 --metrics history.om --format markdown examples/agreements
+entente report --period last-month --prometheus http://prometheus:9090 --format json agreements.tar.gz
+
+P is a closed period, in each agreement's time zone: 2026-10-14 (a day),
+2026-W43 (an ISO week), 2026-10 (a month), 2026-Q3 (a quarter), 2026 (a
+year), or last-day, last-week, last-month, last-quarter, last-year.
+Calendar SLOs are measured over the whole period, rolling ones over their
+window ending with it, and credits are final.
+SOURCE is --prometheus URL or --metrics FILE: a report charts the period
+from the history, so --measurements cannot make one.
+Formats: html (one self-contained file), markdown, json (the verdict
+document of SPEC §4 with the period and the charts' series); by default
+the --output file's extension says, else markdown.
+Exit status: 0 the report is written, whatever it says; 2 usage or
+configuration error; 3 the report is written but something could not be
+measured (the source failed): retry.`,
+	flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) int {
+		var c checkConfig
+		c.sourceFlags(fs)
+		period := fs.String("period", "", "the closed `period` to report on (2026-10, 2026-Q3, last-month...)")
+		fs.StringVar(&c.facts, "facts", "", "facts in `FILE` (JSON or HCL), keyed by agreement then fact")
+		fs.StringVar(&c.format, "format", "", "output `format`: html, markdown or json (default: from --output's extension, else markdown)")
+		fs.StringVar(&c.output, "output", "", "write the report to `FILE` instead of standard output")
+		fs.Var(&c.agreements, "agreement", "report only on the agreement `NAME` (repeatable)")
+		fs.StringVar(&c.verificationKey, "verification-key", "", "check a bundle's signature with this public `key` (or HMAC secret, or the file holding it)")
+		return func(ctx context.Context, e *env, paths []string) int {
+			return writeReport(ctx, e, &c, *period, paths)
+		}
+	},
+}
+
+// reportFormats are the formats of a report, and the file extensions that
+// choose them.
+var reportFormats = map[string]string{".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown", ".json": "json"}
+
+func writeReport(ctx context.Context, e *env, c *checkConfig, label string, paths []string) int {
+	if c.measurements != "" {
+		e.errorf("a report charts the period from its history: give --prometheus URL or --metrics FILE, not --measurements")
+		return exitInvalid
+	}
+	if (c.prometheus.URL != "") == (len(c.metrics) > 0) {
+		e.errorf("give one source: --prometheus URL or --metrics FILE")
+		return exitInvalid
+	}
+	if label == "" {
+		e.errorf("give the period to report on: --period 2026-10 (a month), 2026-Q3, 2026-W43, 2026-10-14, 2026, or last-month...")
+		return exitInvalid
+	}
+	format := c.format
+	if format == "" {
+		format = reportFormats[strings.ToLower(filepath.Ext(c.output))]
+		if format == "" {
+			format = "markdown"
+		}
+	}
+	if format != "html" && format != "markdown" && format != "json" {
+		e.errorf("--format %q: a report is html, markdown or json", format)
+		return exitInvalid
+	}
+	facts, err := readFacts(c.facts)
+	if err != nil {
+		e.errorf("%s", err)
+		return exitInvalid
+	}
+	set, code := loadEvaluationSet(ctx, e, paths, c.verificationKey)
+	if code != exitOK {
+		return code
+	}
+	period, err := periodOf(label, set, time.Now())
+	if err != nil {
+		e.errorf("%s", err)
+		return exitInvalid
+	}
+	if err := set.CheckKeys("facts "+c.facts, facts); err != nil {
+		e.errorf("%s", err)
+		return exitInvalid
+	}
+	src, closeSource, code := openSource(ctx, e, c)
+	if code != exitOK {
+		return code
+	}
+	defer closeSource()
+	verdict, err := set.Evaluate(ctx, src, evaluator.Options{Period: period, Facts: facts, Agreements: c.agreements, Logger: e.logger})
+	if err != nil {
+		e.errorf("%s", err)
+		return exitInvalid
+	}
+
+	var buf bytes.Buffer
+	if err := renderReport(&buf, format, verdict); err != nil {
+		e.errorf("%s", err)
+		return exitInvalid
+	}
+	if c.output != "" {
+		if err := os.WriteFile(c.output, buf.Bytes(), 0o644); err != nil {
+			e.errorf("%s", err)
+			return exitInvalid
+		}
+	} else if _, err := e.stdout.Write(buf.Bytes()); err != nil {
+		e.errorf("write the report: %s", err)
+		return exitInvalid
+	}
+	if failed := unmeasured(verdict); failed != "" {
+		e.errorf("the report is written, but %s could not be measured; run it again when the source answers", failed)
+		return exitInconclusive
+	}
+	return exitOK
+}
+
+// periodOf reads --period: a period, or last-KIND, the last one over now
+// in the time zone of the set's first agreement.
+func periodOf(label string, set *evaluator.Set, now time.Time) (evaluator.Period, error) {
+	kind, ok := strings.CutPrefix(label, "last-")
+	if !ok {
+		return evaluator.ParsePeriod(label)
+	}
+	switch agreements.Calendar(kind) {
+	case agreements.Day, agreements.Week, agreements.Month, agreements.Quarter, agreements.Year:
+	default:
+		return evaluator.Period{}, fmt.Errorf("period %q: write last-day, last-week, last-month, last-quarter or last-year", label)
+	}
+	loc := time.UTC
+	if len(set.Plans) > 0 {
+		if l, err := time.LoadLocation(set.Plans[0].TimeZone); err == nil {
+			loc = l
+		}
+	}
+	return evaluator.LastClosed(agreements.Calendar(kind), now, loc), nil
+}
+
+// renderReport writes a report's verdict document in a format.
+func renderReport(buf *bytes.Buffer, format string, verdict *evaluator.Verdict) error {
+	raw, err := json.MarshalIndent(verdict, "", "  ")
+	if err != nil {
+		return err
+	}
+	if format == "json" {
+		buf.Write(raw)
+		buf.WriteByte('\n')
+		return nil
+	}
+	doc, err := report.Decode(bytes.NewReader(raw))
+	if err != nil {
+		return err
+	}
+	if format == "html" {
+		return report.HTML(buf, doc)
+	}
+	return report.Markdown(buf, doc)
+}
+
+// unmeasured names the first SLO or responsibility whose measurement
+// failed, or returns "".
+func unmeasured(v *evaluator.Verdict) string {
+	for _, a := range v.Agreements {
+		for kind, what := range map[string]string{"slos": "SLO", "responsibilities": "responsibility"} {
+			list, _ := a[kind].([]any)
+			for _, item := range list {
+				obj, _ := item.(map[string]any)
+				if obj["status"] == "error" {
+					return fmt.Sprintf("%s %v of %v", what, obj["name"], a["agreement"])
+				}
+			}
+		}
+	}
+	return ""
+}

@@ -1,0 +1,169 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/entente-dev/entente/evaluator"
+	"github.com/entente-dev/entente/internal/examplemetrics"
+	"github.com/entente-dev/entente/internal/verdictschema"
+)
+
+// exampleServer serves the examples from their histories, evaluated at
+// the time the histories are made for.
+func exampleServer(t *testing.T, tokens ...string) *Server {
+	t.Helper()
+	at, _ := time.Parse(time.RFC3339, examplemetrics.At)
+	src, err := evaluator.LoadFiles(context.Background(), []string{
+		"../examples/metrics/payments-hosting.om", "../examples/metrics/geo-api.om", "../examples/metrics/managed-support.om",
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { src.Close() })
+	raw, err := os.ReadFile("../examples/metrics/facts.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var facts map[string]map[string]any
+	if err := json.Unmarshal(raw, &facts); err != nil {
+		t.Fatal(err)
+	}
+	return New(Config{Set: examples(t), Source: src, Facts: facts, Tokens: tokens, Now: func() time.Time { return at }})
+}
+
+func get(t *testing.T, srv *Server, path string, header ...string) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest("GET", path, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	rec := httptest.NewRecorder()
+	srv.Handler().ServeHTTP(rec, req)
+	return rec
+}
+
+func TestTheDashboardShowsTheLastVerdicts(t *testing.T) {
+	srv := exampleServer(t)
+	before := get(t, srv, "/")
+	if before.Code != 200 || !strings.Contains(strings.ToLower(before.Body.String()), "waiting for the first evaluation") {
+		t.Errorf("before the first evaluation: %d\n%s", before.Code, before.Body)
+	}
+	srv.Run(context.Background())
+	rec := get(t, srv, "/")
+	page := rec.Body.String()
+	if rec.Code != 200 || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
+		t.Fatalf("GET /: %d %s", rec.Code, rec.Header().Get("Content-Type"))
+	}
+	if csp := rec.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") {
+		t.Errorf("the page may fetch from elsewhere: Content-Security-Policy %q", csp)
+	}
+	for _, want := range []string{
+		"Payments API hosting", "geo-api", "managed-support", // every agreement
+		"22 Oct 2026 12:00 UTC", // when it was evaluated
+		// the links to the last closed month's reports
+		"/v1/agreements/payments-hosting/report?format=html&amp;period=2026-09",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the dashboard lacks %q", want)
+		}
+	}
+	for _, status := range []string{"breached", "at risk"} {
+		if !strings.Contains(strings.ToLower(page), status) {
+			t.Errorf("the dashboard does not say %q", status)
+		}
+	}
+	if strings.Contains(page, "<script") {
+		t.Error("the dashboard has a script")
+	}
+}
+
+func TestAReportIsServedInEachFormat(t *testing.T) {
+	srv := exampleServer(t)
+	path := "/v1/agreements/payments-hosting/report?period=2026-W42"
+
+	rec := get(t, srv, path+"&format=json")
+	if rec.Code != 200 {
+		t.Fatalf("%d %s", rec.Code, rec.Body)
+	}
+	if err := verdictschema.Validate(rec.Body.Bytes()); err != nil {
+		t.Errorf("the JSON report does not match the schema: %v", err)
+	}
+	var doc map[string]any
+	json.Unmarshal(rec.Body.Bytes(), &doc)
+	if p, _ := doc["period"].(map[string]any); p["label"] != "2026-W42" || len(doc["agreements"].([]any)) != 1 {
+		t.Errorf("period %v, %d agreements; want 2026-W42 and payments-hosting alone", doc["period"], len(doc["agreements"].([]any)))
+	}
+	queries := scrape(t, srv)
+
+	html := get(t, srv, path)
+	if html.Code != 200 || !strings.HasPrefix(html.Header().Get("Content-Type"), "text/html") || !strings.Contains(html.Body.String(), "Payments API hosting") {
+		t.Errorf("HTML: %d %s", html.Code, html.Header().Get("Content-Type"))
+	}
+	md := get(t, srv, path+"&format=markdown")
+	if md.Code != 200 || !strings.HasPrefix(md.Header().Get("Content-Type"), "text/markdown") || !strings.Contains(md.Body.String(), "| availability") {
+		t.Errorf("Markdown: %d %s\n%s", md.Code, md.Header().Get("Content-Type"), md.Body)
+	}
+	// The same report again is not measured again.
+	if after := scrape(t, srv); sourceQueries(after) != sourceQueries(queries) {
+		t.Errorf("the report was measured again: %s then %s", sourceQueries(queries), sourceQueries(after))
+	}
+}
+
+func sourceQueries(metrics string) string {
+	var out []string
+	for _, line := range strings.Split(metrics, "\n") {
+		if strings.HasPrefix(line, "entente_source_queries_total") {
+			out = append(out, line)
+		}
+	}
+	return strings.Join(out, "; ")
+}
+
+func TestAReportRequestThatCannotBeAnsweredSaysWhy(t *testing.T) {
+	srv := exampleServer(t)
+	noSource := New(Config{Set: examples(t)})
+	for _, c := range []struct {
+		name   string
+		srv    *Server
+		path   string
+		status int
+		code   string
+		says   string
+	}{
+		{"no period", srv, "/v1/agreements/geo-api/report", 400, "bad_request", "give the period"},
+		{"a period that is no period", srv, "/v1/agreements/geo-api/report?period=2026-13", 400, "bad_request", "the month must be 01 to 12"},
+		{"a period not over", srv, "/v1/agreements/geo-api/report?period=2999", 400, "period_not_over", "2999 ends at"},
+		{"an unknown format", srv, "/v1/agreements/geo-api/report?period=2026-09&format=pdf", 400, "bad_request", "html, markdown or json"},
+		{"an unknown agreement", srv, "/v1/agreements/nope/report?period=2026-09", 404, "unknown_agreement", "nope"},
+		{"no source", noSource, "/v1/agreements/geo-api/report?period=2026-09", 422, "no_source", "--prometheus or --metrics"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rec := get(t, c.srv, c.path)
+			var body map[string]any
+			json.Unmarshal(rec.Body.Bytes(), &body)
+			if rec.Code != c.status || body["code"] != c.code || !strings.Contains(body["message"].(string), c.says) {
+				t.Errorf("%d %s, want %d %s saying %q", rec.Code, rec.Body, c.status, c.code, c.says)
+			}
+		})
+	}
+}
+
+func TestThePagesTakeTheTokenAsABasicPassword(t *testing.T) {
+	srv := exampleServer(t, "s3cret")
+	rec := get(t, srv, "/")
+	if rec.Code != 401 || !strings.Contains(strings.Join(rec.Header().Values("WWW-Authenticate"), ","), "Basic") {
+		t.Errorf("without a token: %d, challenges %v; want 401 with a Basic challenge a browser answers", rec.Code, rec.Header().Values("WWW-Authenticate"))
+	}
+	if rec := get(t, srv, "/", "Authorization", "Basic dXNlcjpndWVzcw=="); rec.Code != 401 { // user:guess
+		t.Errorf("a wrong password: %d", rec.Code)
+	}
+	if rec := get(t, srv, "/", "Authorization", "Basic dXNlcjpzM2NyZXQ="); rec.Code != 200 { // user:s3cret
+		t.Errorf("the token as the password: %d", rec.Code)
+	}
+}
