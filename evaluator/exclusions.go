@@ -79,12 +79,16 @@ func merge(list []Interval) []Interval {
 	return out
 }
 
-// Included returns the window minus the exclusions: the intervals over
-// which events are counted.
+// Included returns the window minus the exclusions (sorted, merged; those
+// outside the window are ignored): the intervals over which events are
+// counted.
 func Included(w Interval, excluded []Interval) []Interval {
 	var out []Interval
 	start := w.Start
 	for _, x := range excluded {
+		if !x.Start.Before(w.End) {
+			break
+		}
 		if x.Start.After(start) {
 			out = append(out, Interval{start, x.Start})
 		}

@@ -195,6 +195,11 @@ func TestExclusionsCutTheWindow(t *testing.T) {
 	if !equalIntervals(included, wantIncluded) {
 		t.Errorf("included:\n got %v\nwant %v", included, wantIncluded)
 	}
+	// Exclusions outside a shorter interval (a report's day) leave it whole.
+	day := Interval{utc("2026-10-31T00:00:00Z"), utc("2026-11-01T00:00:00Z")}
+	if got := Included(day, got); !equalIntervals(got, []Interval{day}) {
+		t.Errorf("a day before every exclusion: included %v, want the whole day", got)
+	}
 
 	// The nightly exclusion names slo.a only; the move applies to all.
 	if got := Applied(ex, "b", w, time.UTC); !equalIntervals(got, want[1:2]) {
