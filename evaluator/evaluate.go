@@ -168,6 +168,15 @@ func (s *Set) evaluate(ctx context.Context, m *memo, opts Options) (*Verdict, er
 			return nil, fmt.Errorf("%w: %s ends at %s for %s (%s); report on a period that has ended", ErrPeriodNotOver, opts.Period, in.End.Format(time.RFC3339), p.Agreement, p.TimeZone)
 		}
 		ats[i], periods[i] = in.End, &span{in, opts.Period.Kind}
+		// An agreement that expires during the period is reported on up
+		// to its last second in force: its last month is what its final
+		// credits are owed for.
+		if p.Expires != nil {
+			if expires, err := time.Parse(time.RFC3339, *p.Expires); err == nil && expires.After(in.Start) && expires.Before(in.End) {
+				ats[i] = expires.Add(-time.Second)
+				periods[i].End = expires
+			}
+		}
 		if i == 0 || in.End.After(latest) {
 			latest = in.End
 		}
@@ -381,6 +390,9 @@ func (s *Set) measure(ctx context.Context, m *memo, sem chan struct{}, wg *sync.
 			w := ClosedWindow(effective, period.Interval)
 			w.Calendar = period.kind
 			return w
+		}
+		if period != nil { // a rolling window ends with the period reported on
+			return WindowAt(loc, effective, seconds(rolling), "", period.End)
 		}
 		return WindowAt(loc, effective, seconds(rolling), calendarOf(calendar), at)
 	}

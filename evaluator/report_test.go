@@ -363,3 +363,39 @@ func TestReportsAgainstARealPrometheus(t *testing.T) {
 		})
 	}
 }
+
+// The last month of an agreement, which expires during it, is reported on
+// up to its expiry: its credits are final, not lost to "expired".
+func TestAnAgreementIsReportedOnUpToItsExpiry(t *testing.T) {
+	raw, err := os.ReadFile("../examples/agreements/payments-hosting.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := strings.Replace(string(raw), `expires   = "2027-12-31"`, `expires   = "2026-10-29"`, 1)
+	if src == string(raw) {
+		t.Fatal("the example's expiry date moved: update the test")
+	}
+	s := compileSet(t, src)
+	period, _ := ParsePeriod("2026-10")
+	report, err := evaluateValid(t, s, exampleFiles(t), Options{Period: period})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := report.Agreements[0]
+	if a["status"] == "inactive" {
+		t.Fatalf("the agreement's last month is reported as inactive")
+	}
+	slos := byName(a["slos"])
+	for name, end := range map[string]string{"availability": "2026-10-29T00:00:00+01:00", "uptime": "2026-10-29T00:00:00+01:00"} {
+		if got := slos[name]["window"].(map[string]any)["end"]; got != end {
+			t.Errorf("%s's window ends at %v, want the expiry %s", name, got, end)
+		}
+	}
+	credit := a["credits"].([]any)[0].(map[string]any)
+	if credit["final"] != true {
+		t.Errorf("the last month's credit is not final: %v", credit)
+	}
+	if end := a["report"].(map[string]any)["period"].(map[string]any)["end"]; end != "2026-10-29T00:00:00+01:00" {
+		t.Errorf("the period covered ends at %v, want the expiry", end)
+	}
+}
