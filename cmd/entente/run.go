@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime/debug"
 	"sort"
 	"strings"
 
@@ -59,6 +60,7 @@ func lookup(name string) *command {
 // run is the whole CLI: it parses args, runs a command and returns its exit
 // code. main only wires it to the process.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	tuneGC(os.Getenv)
 	e := &env{
 		stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv,
 		logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
@@ -261,4 +263,18 @@ func isTerminal(w io.Writer) (bool, int) {
 		width = 0
 	}
 	return true, width
+}
+
+// gcPercent is the garbage collector's target for every command. Evaluating
+// policies allocates much and keeps little: a check lives for tens of
+// milliseconds, a server's live heap is tens of megabytes. Collecting four
+// times less often than Go's default makes a check about a third quicker
+// and a server answer about a quarter more decisions per second, for that
+// much more memory (docs/benchmarks.md). GOGC, when set, wins.
+const gcPercent = 400
+
+func tuneGC(getenv func(string) string) {
+	if getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
+	}
 }
