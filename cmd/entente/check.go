@@ -178,16 +178,25 @@ func check(ctx context.Context, e *env, c *checkConfig, paths []string) int {
 		e.errorf("%s", err)
 		return exitInvalid
 	}
-	if c.output != "" {
-		if err := os.WriteFile(c.output, buf.Bytes(), 0o644); err != nil {
-			e.errorf("%s", err)
-			return exitInvalid
-		}
-	} else if _, err := e.stdout.Write(buf.Bytes()); err != nil {
-		e.errorf("write the result: %s", err)
+	if !e.write(c.output, buf.Bytes()) {
 		return exitInvalid
 	}
 	return exitCode(verdict, c.failOn)
+}
+
+// write writes a command's result to the file named, or to standard
+// output; it says why when it cannot.
+func (e *env) write(file string, b []byte) bool {
+	if file != "" {
+		if err := os.WriteFile(file, b, 0o644); err != nil {
+			e.errorf("%s", err)
+			return false
+		}
+	} else if _, err := e.stdout.Write(b); err != nil {
+		e.errorf("write the result: %s", err)
+		return false
+	}
+	return true
 }
 
 // exitCode follows SPEC §5: breached fails, inconclusive asks for a retry.

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -114,13 +113,7 @@ func writeReport(ctx context.Context, e *env, c *checkConfig, label string, path
 		e.errorf("%s", err)
 		return exitInvalid
 	}
-	if c.output != "" {
-		if err := os.WriteFile(c.output, buf.Bytes(), 0o644); err != nil {
-			e.errorf("%s", err)
-			return exitInvalid
-		}
-	} else if _, err := e.stdout.Write(buf.Bytes()); err != nil {
-		e.errorf("write the report: %s", err)
+	if !e.write(c.output, buf.Bytes()) {
 		return exitInvalid
 	}
 	if failed := unmeasured(verdict); failed != "" {
