@@ -2,6 +2,7 @@ package evaluator
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/entente-dev/entente/agreements"
@@ -57,37 +58,59 @@ func (r recorder) series(ctx context.Context, tmpl string, step time.Duration, s
 
 // ratio counts good and total events over the included intervals: each
 // interval [a, b] is measured at b over its own length, and the counts are
-// summed. No series, or NaN, is no events for that interval.
+// summed. No series, or NaN, is no events for that interval. The queries
+// are recorded in order, then sent at once (the source bounds how many are
+// in flight): an SLO cut by exclusions into many intervals would otherwise
+// wait for each answer in turn.
 func (r recorder) ratio(ctx context.Context, ind policies.PlanIndicator, included []Interval) (map[string]any, error) {
-	var good, bad, total float64
+	other := ind.Good
+	if ind.Bad != "" {
+		other = ind.Bad
+	}
+	type ask struct {
+		query string
+		at    time.Time
+		value float64
+		err   error
+	}
+	var asks []*ask
 	for _, in := range included {
 		length := in.Duration().Truncate(time.Second)
 		if length < time.Second {
 			continue
 		}
-		t, _, err := r.instant(ctx, ind.Total, length, in.End)
-		if err != nil {
-			return nil, err
+		for _, tmpl := range []string{ind.Total, other} {
+			q := agreements.Query(tmpl).Expand(length)
+			r.audit.add(r.key, QueryRecord{Query: q, Time: in.End.UTC().Format(time.RFC3339)})
+			asks = append(asks, &ask{query: q, at: in.End})
 		}
-		total += t
-		if ind.Bad != "" {
-			b, _, err := r.instant(ctx, ind.Bad, length, in.End)
-			if err != nil {
-				return nil, err
+	}
+	var wg sync.WaitGroup
+	for _, a := range asks {
+		wg.Go(func() {
+			v, err := r.memo.query(ctx, a.query, a.at)
+			if err == nil {
+				a.value, _, err = sample(a.query, v)
 			}
-			bad += b
+			a.err = err
+		})
+	}
+	wg.Wait()
+	var total, counted float64
+	for i, a := range asks {
+		if a.err != nil {
+			return nil, a.err
+		}
+		if i%2 == 0 {
+			total += a.value
 		} else {
-			g, _, err := r.instant(ctx, ind.Good, length, in.End)
-			if err != nil {
-				return nil, err
-			}
-			good += g
+			counted += a.value
 		}
 	}
 	if ind.Bad != "" {
-		good = total - bad
+		return map[string]any{"good": total - counted, "total": total}, nil
 	}
-	return map[string]any{"good": good, "total": total}, nil
+	return map[string]any{"good": counted, "total": total}, nil
 }
 
 // value measures a value indicator once, at the window's end, over the

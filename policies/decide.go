@@ -45,12 +45,16 @@ func NewDecider(ctx context.Context, modules map[string]*ast.Module, data map[st
 		store:     store,
 		paths:     map[string]rego.PreparedEvalQuery{},
 	}
-	for _, name := range names {
+	// Each agreement is compiled and prepared on its own, on every core.
+	queries := make([]rego.PreparedEvalQuery, len(names))
+	compilers := make([]*ast.Compiler, len(names))
+	err := parallel(len(names), func(i int) error {
+		name := names[i]
 		// Packages compare as references: formatting may write
 		// entente.agreements["x"] as entente.agreements.x.
 		pkg, err := ast.ParseRef("data." + packagePath(name))
 		if err != nil {
-			return nil, fmt.Errorf("package of %s: %w", name, err)
+			return fmt.Errorf("package of %s: %w", name, err)
 		}
 		set := map[string]*ast.Module{}
 		for p, m := range modules {
@@ -59,12 +63,12 @@ func NewDecider(ctx context.Context, modules map[string]*ast.Module, data map[st
 			}
 		}
 		if len(set) == 0 {
-			return nil, fmt.Errorf("%w %q: no policy in package %s", ErrUnknownAgreement, name, packagePath(name))
+			return fmt.Errorf("%w %q: no policy in package %s", ErrUnknownAgreement, name, packagePath(name))
 		}
 		maps.Copy(set, library)
 		compiler := ast.NewCompiler().WithStrict(true)
 		if compiler.Compile(set); compiler.Failed() {
-			return nil, fmt.Errorf("compile the policy of %s: %w", name, compiler.Errors)
+			return fmt.Errorf("compile the policy of %s: %w", name, compiler.Errors)
 		}
 		pq, err := rego.New(
 			rego.Query(Query(name)),
@@ -72,10 +76,17 @@ func NewDecider(ctx context.Context, modules map[string]*ast.Module, data map[st
 			rego.Store(store),
 		).PrepareForEval(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("prepare the verdict of %s: %w", name, err)
+			return fmt.Errorf("prepare the verdict of %s: %w", name, err)
 		}
-		d.queries[name] = pq
-		d.compilers[name] = compiler
+		queries[i], compilers[i] = pq, compiler
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i, name := range names {
+		d.queries[name] = queries[i]
+		d.compilers[name] = compilers[i]
 	}
 	return d, nil
 }
