@@ -8,7 +8,9 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"sort"
 	"strings"
 
@@ -277,4 +279,28 @@ func tuneGC(getenv func(string) string) {
 	if getenv("GOGC") == "" {
 		debug.SetGCPercent(gcPercent)
 	}
+}
+
+// fitGC lowers the target for a server whose agreements take much memory
+// once loaded (a thousand agreements hold about a gigabyte): there, memory
+// four times the live heap would cost more than the collections saved. The
+// heap may then grow to about 512 MiB, or twice what is live, whichever is
+// more.
+func fitGC(getenv func(string) string) {
+	if getenv("GOGC") != "" {
+		return
+	}
+	runtime.GC()
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(sample)
+	if sample[0].Value.Kind() != metrics.KindUint64 {
+		return
+	}
+	live := float64(sample[0].Value.Uint64())
+	const budget = 512 << 20
+	percent := gcPercent
+	if live > 0 && live*(1+gcPercent/100.0) > budget {
+		percent = max(100, int(100*(budget-live)/live))
+	}
+	debug.SetGCPercent(percent)
 }

@@ -141,6 +141,7 @@ on SIGINT or SIGTERM.`,
 				cfg.Now = func() time.Time { return at }
 			}
 			srv := server.New(cfg)
+			fitGC(e.getenv)
 			switch {
 			case *watch > 0 && remote != nil:
 				go srv.Poll(ctx, remote, *watch)
