@@ -69,3 +69,32 @@ func BenchmarkLoad1000(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPrepare1000 prepares 1,000 agreements for decisions, as a
+// server does when it loads them: with credits, and without (whose
+// verdicts hold empty collections, which OPA's type checker once made
+// quadratic in the number of agreements).
+func BenchmarkPrepare1000(b *testing.B) {
+	for _, c := range []struct {
+		name    string
+		credits bool
+	}{{"with-credits", true}, {"without-credits", false}} {
+		b.Run(c.name, func(b *testing.B) {
+			set := generatedAgreements(b, benchAgreements)
+			if !c.credits {
+				for _, a := range set.Agreements {
+					a.Credits = nil
+				}
+			}
+			tree, err := Compile(set)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				if _, err := tree.Prepare(b.Context()); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -26,49 +25,36 @@ type Decider struct {
 }
 
 // NewDecider compiles the modules and prepares the verdict query of each
-// agreement named. Each agreement is compiled apart, with the library
-// modules (package entente.lib): agreements never refer to each other, and
-// the work then grows in proportion to their number.
+// agreement named.
 func NewDecider(ctx context.Context, modules map[string]*ast.Module, data map[string]any, names []string) (*Decider, error) {
 	store := inmem.NewFromObject(data)
-	libraryRef := ast.MustParseRef(libraryPackage)
-	library := map[string]*ast.Module{}
-	for p, m := range modules {
-		if m.Package.Path.Equal(libraryRef) {
-			library[p] = m
-		}
+	// One compiler holds the library and every agreement: the library is
+	// compiled once, not once per agreement, which keeps a thousand
+	// agreements to tens of megabytes.
+	compiler := ast.NewCompiler().WithStrict(true)
+	if compiler.Compile(modules); compiler.Failed() {
+		return nil, fmt.Errorf("compile the policies: %w", compiler.Errors)
 	}
 	d := &Decider{
 		queries:   make(map[string]rego.PreparedEvalQuery, len(names)),
 		names:     names,
-		compilers: map[string]*ast.Compiler{},
+		compilers: make(map[string]*ast.Compiler, len(names)),
 		store:     store,
 		paths:     map[string]rego.PreparedEvalQuery{},
 	}
-	// Each agreement is compiled and prepared on its own, on every core.
-	queries := make([]rego.PreparedEvalQuery, len(names))
-	compilers := make([]*ast.Compiler, len(names))
-	err := parallel(len(names), func(i int) error {
-		name := names[i]
+	packages := map[string]bool{}
+	for _, m := range modules {
+		packages[m.Package.Path.String()] = true
+	}
+	for _, name := range names {
 		// Packages compare as references: formatting may write
 		// entente.agreements["x"] as entente.agreements.x.
 		pkg, err := ast.ParseRef("data." + packagePath(name))
 		if err != nil {
-			return fmt.Errorf("package of %s: %w", name, err)
+			return nil, fmt.Errorf("package of %s: %w", name, err)
 		}
-		set := map[string]*ast.Module{}
-		for p, m := range modules {
-			if m.Package.Path.Equal(pkg) {
-				set[p] = m
-			}
-		}
-		if len(set) == 0 {
-			return fmt.Errorf("%w %q: no policy in package %s", ErrUnknownAgreement, name, packagePath(name))
-		}
-		maps.Copy(set, library)
-		compiler := ast.NewCompiler().WithStrict(true)
-		if compiler.Compile(set); compiler.Failed() {
-			return fmt.Errorf("compile the policy of %s: %w", name, compiler.Errors)
+		if !packages[pkg.String()] {
+			return nil, fmt.Errorf("%w %q: no policy in package %s", ErrUnknownAgreement, name, packagePath(name))
 		}
 		pq, err := rego.New(
 			rego.Query(Query(name)),
@@ -76,17 +62,10 @@ func NewDecider(ctx context.Context, modules map[string]*ast.Module, data map[st
 			rego.Store(store),
 		).PrepareForEval(ctx)
 		if err != nil {
-			return fmt.Errorf("prepare the verdict of %s: %w", name, err)
+			return nil, fmt.Errorf("prepare the verdict of %s: %w", name, err)
 		}
-		queries[i], compilers[i] = pq, compiler
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	for i, name := range names {
-		d.queries[name] = queries[i]
-		d.compilers[name] = compilers[i]
+		d.queries[name] = pq
+		d.compilers[name] = compiler
 	}
 	return d, nil
 }
@@ -168,8 +147,6 @@ func (d *Decider) VerdictOf(ctx context.Context, name string, input any) (map[st
 	return d.Verdict(ctx, name, v)
 }
 
-// libraryPackage is the package path of the library modules.
-const libraryPackage = "data.entente.lib"
 
 // Verdict evaluates an agreement's policy on an input document (see the
 // library for its shape) and returns the verdict as JSON-like values.

@@ -138,6 +138,7 @@ func check(ctx context.Context, e *env, c *checkConfig, paths []string) int {
 	if code != exitOK {
 		return code
 	}
+	fitGC(e.getenv)
 	if err := set.CheckKeys("facts "+c.facts, facts); err != nil {
 		e.errorf("%s", err)
 		return exitInvalid

@@ -88,6 +88,7 @@ func writeReport(ctx context.Context, e *env, c *checkConfig, label string, path
 	if code != exitOK {
 		return code
 	}
+	fitGC(e.getenv)
 	period, err := periodOf(label, set, time.Now())
 	if err != nil {
 		e.errorf("%s", err)

@@ -62,7 +62,6 @@ func lookup(name string) *command {
 // run is the whole CLI: it parses args, runs a command and returns its exit
 // code. main only wires it to the process.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	tuneGC(os.Getenv)
 	e := &env{
 		stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv,
 		logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
@@ -267,25 +266,18 @@ func isTerminal(w io.Writer) (bool, int) {
 	return true, width
 }
 
-// gcPercent is the garbage collector's target for every command. Evaluating
-// policies allocates much and keeps little: a check lives for tens of
-// milliseconds, a server's live heap is tens of megabytes. Collecting four
-// times less often than Go's default makes a check about a third quicker
-// and a server answer about a quarter more decisions per second, for that
-// much more memory (docs/benchmarks.md). GOGC, when set, wins.
+// gcPercent is the garbage collector's target once a command has loaded
+// its agreements. Evaluating policies allocates much and keeps little: a
+// check's or a server's live heap is then tens of megabytes, and collecting
+// four times less often than Go's default makes a check about a third
+// quicker and a server answer about a quarter more decisions per second,
+// for that much more memory (docs/benchmarks.md). Loading and compiling
+// keep Go's default, as the heap grows then. GOGC, when set, wins.
 const gcPercent = 400
 
-func tuneGC(getenv func(string) string) {
-	if getenv("GOGC") == "" {
-		debug.SetGCPercent(gcPercent)
-	}
-}
-
-// fitGC lowers the target for a server whose agreements take much memory
-// once loaded (a thousand agreements hold about a gigabyte): there, memory
-// four times the live heap would cost more than the collections saved. The
-// heap may then grow to about 512 MiB, or twice what is live, whichever is
-// more.
+// fitGC sets the target once the agreements are loaded, lower for a set
+// that takes much memory: the heap may grow to about 512 MiB, or to twice
+// what is live, whichever is more.
 func fitGC(getenv func(string) string) {
 	if getenv("GOGC") != "" {
 		return

@@ -445,7 +445,8 @@ _inactive(agreement, t) := "not_yet_effective" if {
 
 # Nothing is measured while an agreement is inactive. (No literal [] here:
 # an empty collection in a rule's type makes OPA's type checker look for
-# "with" overrides in every module, for every agreement.)
+# "with" overrides in every module, for every agreement; see
+# _with_for_the_type_checker.)
 _in_order(inactive, names, results, missing) := [_result(results, n, missing) |
 	some n in names
 	inactive == null
@@ -489,3 +490,15 @@ _any(results, status) if {
 	some r in results
 	r.status == status
 }
+
+# For each rule whose type holds an empty collection (the credits of an
+# agreement that has none), OPA's type checker looks through every module
+# for the rules a "with" could replace, and keeps what it found only if it
+# found some. Without a single "with" on data, a thousand agreements take
+# it quadratic time: 46 s to compile instead of 3. This one is found, and
+# replaces nothing that is used.
+_with_for_the_type_checker if {
+	_replaced_by_with with data.entente.lib._replaced_by_with as true
+}
+
+_replaced_by_with := false
