@@ -147,7 +147,6 @@ func (d *Decider) VerdictOf(ctx context.Context, name string, input any) (map[st
 	return d.Verdict(ctx, name, v)
 }
 
-
 // Verdict evaluates an agreement's policy on an input document (see the
 // library for its shape) and returns the verdict as JSON-like values.
 func (d *Decider) Verdict(ctx context.Context, name string, input ast.Value) (map[string]any, error) {

@@ -61,8 +61,17 @@ func startServeIn(t *testing.T, dir, bin string, args ...string) (string, *exec.
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
+		// SIGTERM, so that the server removes what it wrote (the TSDB of
+		// --metrics); SIGKILL only if it does not stop.
+		cmd.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			cmd.Process.Kill()
+			<-done
+		}
 		f.Close()
 	})
 	url := "http://" + addr
