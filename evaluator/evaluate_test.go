@@ -77,6 +77,12 @@ func compileSet(t *testing.T, src string) *Set {
 	if diags.HasErrors() {
 		t.Fatal(diags)
 	}
+	return prepared(t, set)
+}
+
+// prepared compiles agreements and prepares them for evaluation.
+func prepared(t *testing.T, set *agreements.Set) *Set {
+	t.Helper()
 	tree, err := policies.Compile(set)
 	if err != nil {
 		t.Fatal(err)

@@ -245,15 +245,7 @@ func exampleSet(t *testing.T) *Set {
 	if diags.HasErrors() {
 		t.Fatal(diags)
 	}
-	tree, err := policies.Compile(set)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := FromTree(context.Background(), tree)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return prepared(t, set)
 }
 
 func exampleFiles(t *testing.T) *FileSource {

@@ -6,14 +6,11 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/entente-dev/entente/agreements"
 	"github.com/entente-dev/entente/evaluator"
-	"github.com/entente-dev/entente/internal/examplemetrics"
 	"github.com/entente-dev/entente/internal/verdictschema"
 	"github.com/entente-dev/entente/policies"
 )
@@ -155,23 +152,7 @@ func TestTokensGuardEveryV1Route(t *testing.T) {
 }
 
 func TestPeriodicVerdictsAreServedAndExported(t *testing.T) {
-	at, _ := time.Parse(time.RFC3339, examplemetrics.At)
-	src, err := evaluator.LoadFiles(context.Background(), []string{
-		"../examples/metrics/payments-hosting.om", "../examples/metrics/geo-api.om", "../examples/metrics/managed-support.om",
-	}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
-	raw, err := os.ReadFile("../examples/metrics/facts.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var facts map[string]map[string]any
-	if err := json.Unmarshal(raw, &facts); err != nil {
-		t.Fatal(err)
-	}
-	srv := New(Config{Set: examples(t), Source: src, Facts: facts, Now: func() time.Time { return at }})
+	srv := exampleServer(t)
 	srv.Run(context.Background()) // one evaluation: no interval
 	h := srv.Handler()
 
