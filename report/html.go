@@ -6,6 +6,7 @@ import (
 	"errors"
 	"html/template"
 	"io"
+	"sync"
 )
 
 //go:embed templates/*.tmpl templates/style.css
@@ -15,11 +16,15 @@ var files embed.FS
 // the document's, so it is trusted as CSS.
 var style = template.CSS(mustRead("templates/style.css"))
 
-var templates = template.Must(template.New("").Funcs(template.FuncMap{
-	"css":        func() template.CSS { return style },
-	"capitalize": capitalize,
-	"plural":     plural,
-}).ParseFS(files, "templates/*.tmpl"))
+// templates are parsed on first use, not when the program starts: every
+// command of entente links this package, and most never render a page.
+var templates = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("").Funcs(template.FuncMap{
+		"css":        func() template.CSS { return style },
+		"capitalize": capitalize,
+		"plural":     plural,
+	}).ParseFS(files, "templates/*.tmpl"))
+})
 
 func mustRead(name string) []byte {
 	b, err := files.ReadFile(name)
@@ -43,7 +48,7 @@ func HTML(w io.Writer, doc *Document) error {
 // render never leaves half a page behind.
 func execute(w io.Writer, name string, data any) error {
 	var buf bytes.Buffer
-	if err := templates.ExecuteTemplate(&buf, name, data); err != nil {
+	if err := templates().ExecuteTemplate(&buf, name, data); err != nil {
 		return err
 	}
 	_, err := buf.WriteTo(w)
