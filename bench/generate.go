@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/entente-dev/entente/internal/shop"
 )
 
 // customerSource is the payments-hosting example, which uses every block
@@ -64,69 +66,14 @@ func decisionInput() map[string]any {
 	}
 }
 
-// shop is the agreement that the evaluator's benchmark against a real
-// Prometheus checks: a ratio SLO over a window and over a calendar day, a
-// value SLO and a timeslice SLO, with a nightly exclusion.
-const shop = `agreement "shop" {
-  title     = "Shop"
-  version   = "1.0.0"
-  effective = "2026-01-01"
-  indicator "errors" {
-    ratio {
-      bad   = "sum(increase(errors_total{job='shop'}[${window}]))"
-      total = "sum(increase(requests_total{job='shop'}[${window}]))"
-    }
-  }
-  indicator "latency" {
-    value = "max(max_over_time(latency_seconds{job='shop'}[${window}]))"
-    unit  = "s"
-  }
-  indicator "up" {
-    value = "avg(avg_over_time(up{job='shop'}[${window}]))"
-  }
-  slo "availability" {
-    indicator = indicator.errors
-    objective = 99
-    warning   = 99.5
-    window    = "2d"
-  }
-  slo "availability-today" {
-    indicator = indicator.errors
-    objective = 99
-    calendar  = "day"
-  }
-  slo "latency" {
-    indicator = indicator.latency
-    max       = 0.5
-    window    = "1d"
-  }
-  slo "uptime" {
-    indicator = indicator.up
-    objective = 80
-    window    = "12h"
-    timeslices {
-      slice = "1h"
-      min   = 0.99
-    }
-  }
-  exclusion "nightly" {
-    cron     = "0 3 * * *"
-    duration = "1h"
-  }
-}
-`
-
-// writeShops writes n shop agreements into dir, spread over replicas: each
-// group of agreements on one replica shares its queries, as the
-// agreements of one provider do.
+// writeShops writes n shop agreements (internal/shop) into dir, spread
+// over replicas.
 func writeShops(dir string, n, replicas int) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	for i := range n {
-		src := strings.Replace(shop, `agreement "shop"`, fmt.Sprintf(`agreement "shop-%03d"`, i), 1)
-		src = strings.ReplaceAll(src, "job='shop'", fmt.Sprintf("job='shop',replica='%d'", i%replicas))
-		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("shop-%03d.hcl", i)), []byte(src), 0o644); err != nil {
+	for _, src := range shop.Copies(n, replicas) {
+		if err := os.WriteFile(filepath.Join(dir, src.Name), src.Bytes, 0o644); err != nil {
 			return err
 		}
 	}
@@ -134,56 +81,17 @@ func writeShops(dir string, n, replicas int) error {
 }
 
 // writeShopHistory writes three days of the shops' metrics up to end, for
-// each replica, one sample a minute, 13 seconds off the minute so that no
-// sample sits on a window's edge. Errors run at 0.2% of requests except
-// for a bad hour; latency stays at 0.2 s but for one spike; the shop is up
-// but for an hour.
+// each replica (internal/shop).
 func writeShopHistory(path string, end time.Time, replicas int) error {
-	type point struct {
-		t                 time.Time
-		req, err, lat, up float64
+	f, err := os.Create(path)
+	if err != nil {
+		return err
 	}
-	var points []point
-	var requests, errs float64
-	for ts := end.Add(-72 * time.Hour).Truncate(time.Minute).Add(13 * time.Second); ts.Before(end); ts = ts.Add(time.Minute) {
-		bad := 0.2
-		if ts.After(end.Add(-30*time.Hour)) && ts.Before(end.Add(-29*time.Hour)) {
-			bad = 30
-		}
-		requests += 100
-		errs += bad
-		lat := 0.2
-		if ts.After(end.Add(-10*time.Hour)) && ts.Before(end.Add(-9*time.Hour)) {
-			lat = 0.8
-		}
-		up := 1.0
-		if ts.After(end.Add(-3*time.Hour)) && ts.Before(end.Add(-2*time.Hour)) {
-			up = 0
-		}
-		points = append(points, point{ts, requests, errs, lat, up})
+	if err := shop.WriteHistory(f, end, replicas); err != nil {
+		f.Close()
+		return err
 	}
-	return writeOpenMetrics(path, func(w *bufio.Writer) {
-		for _, m := range []struct {
-			name, kind string
-			value      func(point) float64
-		}{
-			{"requests", "counter", func(p point) float64 { return p.req }},
-			{"errors", "counter", func(p point) float64 { return p.err }},
-			{"latency_seconds", "gauge", func(p point) float64 { return p.lat }},
-			{"up", "gauge", func(p point) float64 { return p.up }},
-		} {
-			fmt.Fprintf(w, "# TYPE %s %s\n", m.name, m.kind)
-			name := m.name
-			if m.kind == "counter" {
-				name += "_total"
-			}
-			for r := range replicas {
-				for _, p := range points {
-					fmt.Fprintf(w, "%s{job=\"shop\",replica=\"%d\"} %g %d\n", name, r, m.value(p), p.t.Unix())
-				}
-			}
-		}
-	})
+	return f.Close()
 }
 
 // offlineStart is where the offline history begins.

@@ -2,39 +2,23 @@ package evaluator
 
 import (
 	"context"
-	"fmt"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/entente-dev/entente/agreements"
 	"github.com/entente-dev/entente/internal/promtest"
-	"github.com/entente-dev/entente/policies"
+	"github.com/entente-dev/entente/internal/shop"
 )
 
 // hundredShops is the shop agreement under 100 names, over 10 replicas:
 // each ten share their queries, as agreements of one provider do.
 func hundredShops(b *testing.B) *Set {
 	b.Helper()
-	sources := make([]agreements.Source, 100)
-	for i := range sources {
-		src := strings.Replace(shop, `agreement "shop"`, fmt.Sprintf(`agreement "shop-%03d"`, i), 1)
-		src = strings.ReplaceAll(src, "job='shop'", fmt.Sprintf("job='shop',replica='%d'", i%10))
-		sources[i] = agreements.Source{Name: fmt.Sprintf("shop-%03d.hcl", i), Bytes: []byte(src)}
-	}
-	set, diags := agreements.Parse(sources...)
+	set, diags := agreements.Parse(shop.Copies(100, 10)...)
 	if diags.HasErrors() {
 		b.Fatal(diags)
 	}
-	tree, err := policies.Compile(set)
-	if err != nil {
-		b.Fatal(err)
-	}
-	s, err := FromTree(context.Background(), tree)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return s
+	return prepared(b, set)
 }
 
 // BenchmarkCheck100AgreementsAgainstPrometheus evaluates 100 agreements
@@ -42,7 +26,7 @@ func hundredShops(b *testing.B) *Set {
 // evaluation against the distinct queries.
 func BenchmarkCheck100AgreementsAgainstPrometheus(b *testing.B) {
 	at := time.Date(2026, 10, 20, 18, 0, 0, 0, time.UTC)
-	file := historyFile(b, at.Add(-30*time.Minute), "10")
+	file := historyFile(b, at.Add(-30*time.Minute), 10)
 	url := promtest.Start(b, file)
 	set := hundredShops(b)
 	var requests, distinct int64

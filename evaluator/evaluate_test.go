@@ -81,7 +81,7 @@ func compileSet(t *testing.T, src string) *Set {
 }
 
 // prepared compiles agreements and prepares them for evaluation.
-func prepared(t *testing.T, set *agreements.Set) *Set {
+func prepared(t testing.TB, set *agreements.Set) *Set {
 	t.Helper()
 	tree, err := policies.Compile(set)
 	if err != nil {

@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/entente-dev/entente/internal/shop"
 )
 
 // TestAFaultySourceNeverPasses measures the shop against a server that
@@ -47,7 +49,7 @@ func TestAFaultySourceNeverPasses(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			v, err := evaluateValid(t, compileSet(t, shop), src, Options{At: time.Date(2026, 10, 20, 18, 0, 0, 0, time.UTC)})
+			v, err := evaluateValid(t, compileSet(t, shop.Agreement), src, Options{At: time.Date(2026, 10, 20, 18, 0, 0, 0, time.UTC)})
 			if err != nil {
 				t.Fatal(err)
 			}

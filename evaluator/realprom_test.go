@@ -6,133 +6,34 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/entente-dev/entente/internal/promtest"
+	"github.com/entente-dev/entente/internal/shop"
 	"github.com/entente-dev/entente/internal/verdictschema"
 )
 
-// history writes three days of a shop's metrics, one sample a minute, 13
-// seconds off the minute so that no sample sits on a window's edge (where
-// Prometheus 2 and 3 differ). Errors run at 0.2% of requests except for a
-// bad hour; latency stays at 0.2 s but for one spike; the shop is up but
-// for two hours.
+// history writes the shop's history (internal/shop) up to end.
 func history(t testing.TB, end time.Time) string {
-	return historyFile(t, end, "")
+	return historyFile(t, end, 0)
 }
 
-// historyFile writes the history for one job, or, with replicas set, for
-// each of replicas="0".."N-1" under it.
-func historyFile(t testing.TB, end time.Time, replicas string) string {
+// historyFile writes the history for the job alone, or, with replicas
+// above 0, for each of replica="0".."N-1" under it.
+func historyFile(t testing.TB, end time.Time, replicas int) string {
 	t.Helper()
 	var b strings.Builder
-	start := end.Add(-72 * time.Hour)
-	var requests, errs float64
-	type point struct {
-		t                 time.Time
-		req, err, lat, up float64
+	if err := shop.WriteHistory(&b, end, replicas); err != nil {
+		t.Fatal(err)
 	}
-	var points []point
-	for ts := start.Truncate(time.Minute).Add(13 * time.Second); ts.Before(end); ts = ts.Add(time.Minute) {
-		rate := 100.0
-		bad := 0.2
-		if ts.After(end.Add(-30*time.Hour)) && ts.Before(end.Add(-29*time.Hour)) {
-			bad = 30 // a bad hour, yesterday
-		}
-		requests += rate
-		errs += rate * bad / 100
-		lat := 0.2
-		if ts.After(end.Add(-10*time.Hour)) && ts.Before(end.Add(-9*time.Hour)) {
-			lat = 0.8
-		}
-		up := 1.0
-		if ts.After(end.Add(-3*time.Hour)) && ts.Before(end.Add(-2*time.Hour)) {
-			up = 0
-		}
-		points = append(points, point{ts, requests, errs, lat, up})
-	}
-	write := func(name, kind string, value func(point) float64) {
-		fmt.Fprintf(&b, "# TYPE %s %s\n", name, kind)
-		suffix := ""
-		if kind == "counter" {
-			suffix = "_total"
-		}
-		labels := []string{`job="shop"`}
-		if n, _ := strconv.Atoi(replicas); n > 0 {
-			labels = nil
-			for i := range n {
-				labels = append(labels, fmt.Sprintf(`job="shop",replica="%d"`, i))
-			}
-		}
-		for _, l := range labels {
-			for _, p := range points {
-				fmt.Fprintf(&b, "%s%s{%s} %g %d\n", name, suffix, l, value(p), p.t.Unix())
-			}
-		}
-	}
-	write("requests", "counter", func(p point) float64 { return p.req })
-	write("errors", "counter", func(p point) float64 { return p.err })
-	write("latency_seconds", "gauge", func(p point) float64 { return p.lat })
-	write("up", "gauge", func(p point) float64 { return p.up })
-	b.WriteString("# EOF\n")
 	file := filepath.Join(t.TempDir(), "shop.om")
 	if err := os.WriteFile(file, []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return file
 }
-
-const shop = `agreement "shop" {
-  title     = "Shop"
-  version   = "1.0.0"
-  effective = "2026-01-01"
-  indicator "errors" {
-    ratio {
-      bad   = "sum(increase(errors_total{job='shop'}[${window}]))"
-      total = "sum(increase(requests_total{job='shop'}[${window}]))"
-    }
-  }
-  indicator "latency" {
-    value = "max(max_over_time(latency_seconds{job='shop'}[${window}]))"
-    unit  = "s"
-  }
-  indicator "up" {
-    value = "avg(avg_over_time(up{job='shop'}[${window}]))"
-  }
-  slo "availability" {
-    indicator = indicator.errors
-    objective = 99
-    warning   = 99.5
-    window    = "2d"
-  }
-  slo "availability-today" {
-    indicator = indicator.errors
-    objective = 99
-    calendar  = "day"
-  }
-  slo "latency" {
-    indicator = indicator.latency
-    max       = 0.5
-    window    = "1d"
-  }
-  slo "uptime" {
-    indicator = indicator.up
-    objective = 80
-    window    = "12h"
-    timeslices {
-      slice = "1h"
-      min   = 0.99
-    }
-  }
-  exclusion "nightly" {
-    cron     = "0 3 * * *"
-    duration = "1h"
-  }
-}
-`
 
 // TestARealPrometheusGivesTheSameVerdictsAsTheMetricsFiles backfills a
 // history into a real Prometheus and checks that measuring from it and
@@ -142,7 +43,7 @@ func TestARealPrometheusGivesTheSameVerdictsAsTheMetricsFiles(t *testing.T) {
 	at := time.Date(2026, 10, 20, 18, 0, 0, 0, time.UTC)
 	file := history(t, at.Add(-30*time.Minute))
 	url := promtest.Start(t, file)
-	set := compileSet(t, shop)
+	set := compileSet(t, shop.Agreement)
 	ctx := context.Background()
 
 	server, err := NewPrometheus(PrometheusConfig{URL: url}, nil)

@@ -3,6 +3,7 @@ package evaluator
 import (
 	"context"
 	"encoding/json"
+	"math"
 	"time"
 
 	"github.com/entente-dev/entente/agreements"
@@ -379,20 +380,7 @@ func nullable(s string) any {
 }
 
 // round9 keeps nine decimals, as the policies round budgets.
-func round9(f float64) float64 {
-	const scale = 1e9
-	if f > 1e9 || f < -1e9 {
-		return f
-	}
-	return float64(int64(f*scale+copysignHalf(f))) / scale
-}
-
-func copysignHalf(f float64) float64 {
-	if f < 0 {
-		return -0.5
-	}
-	return 0.5
-}
+func round9(f float64) float64 { return math.Round(f*1e9) / 1e9 }
 
 // span is the period of a report in one agreement's time zone.
 type span struct {
