@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
 )
 
 var indicatorSchema = &hcl.BodySchema{
@@ -12,6 +13,7 @@ var indicatorSchema = &hcl.BodySchema{
 		{Name: "description"},
 		{Name: "value"},
 		{Name: "unit"},
+		{Name: "coverage"},
 	},
 	Blocks: []hcl.BlockHeaderSchema{{Type: "ratio"}},
 }
@@ -68,6 +70,9 @@ func (d *decoder) indicator(block *hcl.Block, src []byte) *Indicator {
 		ind.Kind = ValueIndicator
 		ind.Value, _ = d.query(value, src)
 	}
+	if attr, ok := attrs["coverage"]; ok {
+		d.coverage(ind, attr, src)
+	}
 	if ind.Kind == RatioIndicator {
 		if attr, ok := attrs["unit"]; ok && strings.TrimSpace(ind.Unit) != "" {
 			d.add(&hcl.Diagnostic{
@@ -95,4 +100,24 @@ func (d *decoder) ratio(block *hcl.Block, src []byte) *Ratio {
 		r.Bad, _ = d.query(attrs["bad"], src)
 	}
 	return r
+}
+
+// coverage decodes an indicator's coverage: a query whose answers say when
+// the source holds data for the indicator, or false when the absence of
+// samples says nothing (an indicator recorded only when an event happens).
+func (d *decoder) coverage(ind *Indicator, attr *hcl.Attribute, src []byte) {
+	v, diags := attr.Expr.Value(nil)
+	switch {
+	case diags.HasErrors() || v.IsNull():
+	case v.Type() == cty.Bool && v.True():
+		d.attrError(attr, "Invalid coverage", "coverage is a query, or false when coverage does not apply to the indicator. Its coverage is measured from its own queries by default: remove coverage = true.")
+		return
+	case v.Type() == cty.Bool:
+		ind.NoCoverage = true
+		return
+	case v.Type() == cty.Number:
+		d.attrError(attr, "Invalid coverage", "coverage is a query whose answers say when the source holds data for the indicator, or false. To require a share of the window to be covered, set min_coverage on the SLO, e.g. min_coverage = 95.")
+		return
+	}
+	ind.Coverage, _ = d.query(attr, src)
 }

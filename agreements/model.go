@@ -109,7 +109,12 @@ type Indicator struct {
 	Ratio       *Ratio        `json:"ratio,omitempty"`
 	Value       Query         `json:"value,omitempty"`
 	Unit        string        `json:"unit,omitempty"`
-	DeclRange   hcl.Range     `json:"-"`
+	// Coverage, when set, is the query whose answers say when the source
+	// holds data for the indicator (by default, its total or value query);
+	// NoCoverage says that coverage does not apply.
+	Coverage   Query     `json:"coverage,omitempty"`
+	NoCoverage bool      `json:"no_coverage,omitempty"`
+	DeclRange  hcl.Range `json:"-"`
 }
 
 // Ratio counts good (or bad) events against total events. Exactly one of
@@ -119,6 +124,10 @@ type Ratio struct {
 	Bad   Query `json:"bad,omitempty"`
 	Total Query `json:"total"`
 }
+
+// DefaultMinCoverage is the min_coverage of an SLO or a measured
+// responsibility that sets none.
+const DefaultMinCoverage = 95
 
 // WindowVar is the one variable a query may interpolate.
 const WindowVar = "${window}"
@@ -190,6 +199,9 @@ type SLO struct {
 	Timeslices *Timeslices    `json:"timeslices,omitempty"`
 	MinEvents  int64          `json:"min_events,omitempty"` // ratio SLOs only
 	NoData     NoDataPolicy   `json:"no_data"`
+	// MinCoverage is the percentage of the window the source must hold
+	// data for; below it the SLO has no data.
+	MinCoverage float64 `json:"min_coverage"`
 	DeclRange  hcl.Range      `json:"-"`
 
 	attrs hcl.Attributes
@@ -256,6 +268,9 @@ type Responsibility struct {
 	Calendar    Calendar       `json:"calendar,omitempty"`
 	Fact        string         `json:"fact,omitempty"`
 	Due         *time.Time     `json:"due"`
+	// MinCoverage is as an SLO's, for a responsibility measured by an
+	// indicator.
+	MinCoverage float64 `json:"min_coverage,omitempty"`
 	DeclRange   hcl.Range      `json:"-"`
 
 	attrs hcl.Attributes

@@ -17,6 +17,7 @@ var responsibilitySchema = &hcl.BodySchema{
 		{Name: "calendar"},
 		{Name: "fact"},
 		{Name: "due"},
+		{Name: "min_coverage"},
 	},
 }
 
@@ -43,6 +44,10 @@ func (d *decoder) responsibility(block *hcl.Block) *Responsibility {
 		r.Max = d.optionalNumber(attrs, "max")
 		d.boundOf(block.DefRange, attrs, "A responsibility measured by an indicator needs exactly one bound: max (at or below) or min (at or above).")
 		r.Window, r.Calendar = d.window(block, attrs)
+		r.MinCoverage = DefaultMinCoverage
+		if p, ok := d.minCoverage(attrs); ok {
+			r.MinCoverage = p
+		}
 		d.notAllowed(attrs, "due applies to a responsibility stated as a fact; one measured by an indicator is judged over its window.", "due")
 	case "fact":
 		attr := attrs["fact"]
@@ -58,7 +63,7 @@ func (d *decoder) responsibility(block *hcl.Block) *Responsibility {
 				r.Due = &t
 			}
 		}
-		d.notAllowed(attrs, "A responsibility stated as a fact is true or false; min, max, window and calendar apply to one measured by an indicator.", "min", "max", "window", "calendar")
+		d.notAllowed(attrs, "A responsibility stated as a fact is true or false; min, max, window, calendar and min_coverage apply to one measured by an indicator.", "min", "max", "window", "calendar", "min_coverage")
 	}
 	return r
 }

@@ -21,6 +21,7 @@ var sloSchema = &hcl.BodySchema{
 		{Name: "calendar"},
 		{Name: "min_events"},
 		{Name: "no_data"},
+		{Name: "min_coverage"},
 	},
 	Blocks: []hcl.BlockHeaderSchema{{Type: "timeslices"}},
 }
@@ -38,7 +39,7 @@ var timeslicesSchema = &hcl.BodySchema{
 // slo decodes what an SLO says on its own; checkSLO applies the rules that
 // depend on its indicator.
 func (d *decoder) slo(block *hcl.Block) *SLO {
-	s := &SLO{Name: block.Labels[0], DeclRange: block.DefRange, MinEvents: 1, NoData: NoDataInconclusive}
+	s := &SLO{Name: block.Labels[0], DeclRange: block.DefRange, MinEvents: 1, NoData: NoDataInconclusive, MinCoverage: DefaultMinCoverage}
 	content := d.content(block, sloSchema)
 	attrs := content.Attributes
 	s.attrs = attrs
@@ -70,6 +71,9 @@ func (d *decoder) slo(block *hcl.Block) *SLO {
 		if v, ok := d.enum(attr, noDataPolicies); ok {
 			s.NoData = NoDataPolicy(v)
 		}
+	}
+	if p, ok := d.minCoverage(attrs); ok {
+		s.MinCoverage = p
 	}
 
 	for i, b := range content.Blocks {
@@ -307,4 +311,22 @@ func describeWindow(s *SLO) string {
 		return "a calendar " + string(s.Calendar)
 	}
 	return s.Window.String()
+}
+
+// minCoverage decodes min_coverage: a percentage from 0 (coverage is
+// measured and shown, never required) to 100.
+func (d *decoder) minCoverage(attrs hcl.Attributes) (float64, bool) {
+	attr, ok := attrs["min_coverage"]
+	if !ok {
+		return 0, false
+	}
+	p, ok := d.number(attr)
+	if !ok {
+		return 0, false
+	}
+	if p < 0 || p > 100 {
+		d.attrError(attr, "Invalid min_coverage", "min_coverage is the percentage of the window the source must hold data for, from 0 to 100, not %g.", p)
+		return 0, false
+	}
+	return p, true
 }

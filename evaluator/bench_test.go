@@ -35,7 +35,7 @@ func BenchmarkCheck100AgreementsAgainstPrometheus(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		m := newMemo(src)
+		m := newMemo(src, nil)
 		v, err := set.evaluate(context.Background(), m, Options{At: at})
 		if err != nil {
 			b.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -66,7 +67,10 @@ type Verdict struct {
 	Revision    string `json:"revision"`
 	Status      string `json:"status"`
 	// Period is the period a report covers; nil for a check.
-	Period     *Period          `json:"period,omitempty"`
+	Period *Period `json:"period,omitempty"`
+	// DataSource is what the measurements come from, as it described
+	// itself.
+	DataSource *Engine           `json:"data_source,omitempty"`
 	Agreements []map[string]any `json:"agreements"`
 }
 
@@ -117,13 +121,18 @@ type Options struct {
 	Period Period
 	// Now is the time a report's period must be over by (default now).
 	Now time.Time
+
+	// AcceptWarnings are the warnings of the source's answers that are
+	// harmless: an answer with any other warning (a partial answer, a
+	// PromQL warning) is an error for the SLOs measured from it.
+	AcceptWarnings []*regexp.Regexp
 }
 
 // Evaluate measures every agreement of the set from the source and returns
 // their verdicts. A source that fails gives SLOs with the status error,
 // never an error here; errors are for what makes a verdict impossible.
 func (s *Set) Evaluate(ctx context.Context, src Source, opts Options) (*Verdict, error) {
-	return s.evaluate(ctx, newMemo(src), opts)
+	return s.evaluate(ctx, newMemo(src, opts.AcceptWarnings), opts)
 }
 
 func (s *Set) evaluate(ctx context.Context, m *memo, opts Options) (*Verdict, error) {
@@ -199,6 +208,8 @@ func (s *Set) evaluate(ctx context.Context, m *memo, opts Options) (*Verdict, er
 	if !opts.Period.IsZero() {
 		v.Period = &opts.Period
 	}
+	engine := m.describe(ctx)
+	v.DataSource = &engine
 	for i, p := range plans {
 		value, err := ast.InterfaceToValue(inputs[i])
 		if err != nil {
@@ -246,7 +257,7 @@ func (s *Set) selected(names []string) ([]policies.Plan, error) {
 // audit keeps, per block, the queries sent for it.
 type audit struct {
 	mu      sync.Mutex
-	queries map[string][]QueryRecord // key: "slos/NAME" or "responsibilities/NAME"
+	queries map[string][]*QueryRecord // key: "slos/NAME" or "responsibilities/NAME"
 
 	// In a report: the agreement's own report object, and what is charted
 	// of each SLO.
@@ -265,16 +276,29 @@ func (a *audit) chart(slo string, tl *timeline) {
 	a.timelines[slo] = tl
 }
 
-func (a *audit) add(key string, q QueryRecord) {
+// add records a query about to be sent for a block.
+func (a *audit) add(key string, q QueryRecord) *QueryRecord {
 	if a == nil { // a report's charts: their queries are not the verdict's
-		return
+		return nil
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.queries == nil {
-		a.queries = map[string][]QueryRecord{}
+		a.queries = map[string][]*QueryRecord{}
 	}
-	a.queries[key] = append(a.queries[key], q)
+	rec := &q
+	a.queries[key] = append(a.queries[key], rec)
+	return rec
+}
+
+// warned records the warnings accepted with the answer to a query.
+func (a *audit) warned(rec *QueryRecord, warnings []string) {
+	if a == nil || rec == nil || len(warnings) == 0 {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	rec.Warnings = warnings
 }
 
 // annotate adds to a verdict what Go knows and the policy does not: where
@@ -297,9 +321,9 @@ func (a *audit) annotate(p policies.Plan, result map[string]any) {
 			}
 			key := kind + "/" + fmt.Sprint(obj["name"])
 			obj["source"] = sourceDoc(sources[key])
-			q := a.queries[key]
-			if q == nil {
-				q = []QueryRecord{}
+			q := []QueryRecord{}
+			for _, rec := range a.queries[key] {
+				q = append(q, *rec)
 			}
 			obj["queries"] = q
 		}
@@ -415,14 +439,23 @@ func (s *Set) measure(ctx context.Context, m *memo, sem chan struct{}, wg *sync.
 			defer func() { <-sem }()
 			r := recorder{memo: m, audit: a, key: "slos/" + slo.Name}
 			var v map[string]any
+			var sliced []slice
+			var sliceLength time.Duration
 			var err error
 			switch slo.Kind {
 			case string(agreements.ValueSLO):
 				v, err = r.value(ctx, ind.Value, w)
 			case string(agreements.TimesliceSLO):
-				v, err = r.timeslices(ctx, ind, slo.Timeslices, w, excluded)
+				v, sliced, err = r.timeslices(ctx, ind, slo.Timeslices, w, excluded)
+				sliceLength = time.Duration(slo.Timeslices.SliceSeconds) * time.Second
 			default:
 				v, err = r.ratio(ctx, ind, Included(w.Interval, excluded))
+			}
+			if err == nil {
+				var c *coverage
+				if c, err = r.coverageOf(ctx, ind, w, excluded, sliced, sliceLength); c != nil {
+					v["coverage"] = c.doc()
+				}
 			}
 			if err != nil {
 				logger.Warn("measurement failed", "agreement", p.Agreement, "slo", slo.Name, "error", err)
@@ -453,6 +486,12 @@ func (s *Set) measure(ctx context.Context, m *memo, sem chan struct{}, wg *sync.
 			defer func() { <-sem }()
 			r := recorder{memo: m, audit: a, key: "responsibilities/" + duty.Name}
 			v, err := r.value(ctx, ind.Value, w)
+			if err == nil {
+				var c *coverage
+				if c, err = r.coverageOf(ctx, ind, w, nil, nil, 0); c != nil {
+					v["coverage"] = c.doc()
+				}
+			}
 			if err != nil {
 				logger.Warn("measurement failed", "agreement", p.Agreement, "responsibility", duty.Name, "error", err)
 				v = failedMeasurement(err)

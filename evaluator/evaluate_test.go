@@ -20,47 +20,60 @@ import (
 
 // fakeSource answers from a table keyed by "query@unix"; range queries by
 // "query@start..end/step". It counts the calls, and fails or returns two
-// series for queries it is told to.
+// series for queries it is told to. A range query not in the table is
+// answered at every step when the fake holds data for the whole window
+// (whole, the default: coverage is then 100%), with nothing otherwise.
 type fakeSource struct {
 	mu      sync.Mutex
 	answers map[string]model.Value
 	calls   map[string]int
 	fail    map[string]error
+	whole   bool
 }
 
 func newFake() *fakeSource {
-	return &fakeSource{answers: map[string]model.Value{}, calls: map[string]int{}, fail: map[string]error{}}
+	return &fakeSource{answers: map[string]model.Value{}, calls: map[string]int{}, fail: map[string]error{}, whole: true}
 }
 
 func (f *fakeSource) set(query string, at string, v float64) {
 	f.answers[query+"@"+fmt.Sprint(utc(at).Unix())] = model.Vector{{Value: model.SampleValue(v)}}
 }
 
-func (f *fakeSource) Query(_ context.Context, q string, t time.Time) (model.Value, error) {
+func (f *fakeSource) Query(_ context.Context, q string, t time.Time) (Answer, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	key := q + "@" + fmt.Sprint(t.Unix())
 	f.calls[key]++
 	for prefix, err := range f.fail {
 		if strings.HasPrefix(q, prefix) {
-			return nil, &SourceError{Query: q, Err: err}
+			return Answer{}, &SourceError{Query: q, Err: err}
 		}
 	}
 	if v, ok := f.answers[key]; ok {
-		return v, nil
+		return Answer{Value: v}, nil
 	}
-	return model.Vector{}, nil
+	return Answer{Value: model.Vector{}}, nil
 }
 
-func (f *fakeSource) QueryRange(_ context.Context, q string, start, end time.Time, step time.Duration) (model.Value, error) {
+// QueryRange answers from the table; a query not in it, when the fake
+// covers everything, answers 1 at every step (the coverage of a window
+// whose data is all there).
+func (f *fakeSource) QueryRange(_ context.Context, q string, start, end time.Time, step time.Duration) (Answer, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	key := fmt.Sprintf("%s@%d..%d/%d", q, start.Unix(), end.Unix(), int64(step/time.Second))
 	f.calls[key]++
 	if v, ok := f.answers[key]; ok {
-		return v, nil
+		return Answer{Value: v}, nil
 	}
-	return model.Matrix{}, nil
+	if !f.whole {
+		return Answer{Value: model.Matrix{}}, nil
+	}
+	s := &model.SampleStream{}
+	for t := start; !t.After(end); t = t.Add(step) {
+		s.Values = append(s.Values, model.SamplePair{Timestamp: model.TimeFromUnix(t.Unix()), Value: 1})
+	}
+	return Answer{Value: model.Matrix{s}}, nil
 }
 
 func (f *fakeSource) total() int {
@@ -127,9 +140,10 @@ const semantics = `agreement "shop" {
     window    = "1d"
   }
   slo "uptime" {
-    indicator = indicator.up
-    objective = 50
-    window    = "4h"
+    indicator    = indicator.up
+    objective    = 50
+    window       = "4h"
+    min_coverage = 50 # one slice in four may have no data
     timeslices {
       slice   = "1h"
       min     = 0.9
@@ -187,8 +201,9 @@ func TestARatioIsSummedOverTheIntervalsAroundTheExclusions(t *testing.T) {
 		t.Errorf("excluded_seconds %v, want 7200", a["excluded_seconds"])
 	}
 	queries := a["queries"].([]QueryRecord)
-	if len(queries) != 2 || queries[0].Query != "sum(increase(requests_total[79200s]))" || queries[0].Time != "2026-11-02T00:00:00Z" {
-		t.Errorf("queries %+v", queries)
+	if len(queries) != 3 || queries[0].Query != "sum(increase(requests_total[79200s]))" || queries[0].Time != "2026-11-02T00:00:00Z" ||
+		queries[2].Purpose != "coverage" || queries[2].Query != "sum(increase(requests_total[300s]))" || queries[2].End != "2026-11-02T01:00:00Z" {
+		t.Errorf("queries %+v, want the two of the included window, and the total's coverage every 5 minutes", queries)
 	}
 }
 
@@ -356,9 +371,10 @@ func TestEveryVerdictMatchesTheSchema(t *testing.T) {
 }
 
 func TestLongTimeslicesAreMeasuredInRangeQueriesPrometheusAccepts(t *testing.T) {
-	s := compileSet(t, strings.Replace(semantics, `    window    = "4h"
+	s := compileSet(t, strings.Replace(semantics, `    window       = "4h"
+    min_coverage = 50 # one slice in four may have no data
     timeslices {
-      slice   = "1h"`, `    window    = "90d"
+      slice   = "1h"`, `    window       = "90d"
     timeslices {
       slice   = "5m"`, 1))
 	src := newFake()
@@ -367,7 +383,7 @@ func TestLongTimeslicesAreMeasuredInRangeQueriesPrometheusAccepts(t *testing.T) 
 	}
 	ranges := 0
 	for key := range src.calls {
-		if !strings.Contains(key, "..") {
+		if !strings.Contains(key, "..") || !strings.HasPrefix(key, "avg(avg_over_time(up") {
 			continue
 		}
 		ranges++

@@ -84,6 +84,9 @@ type FileSource struct {
 	engine  *promql.Engine
 	series  int
 	samples int
+	// first and last are the times of the oldest and newest samples
+	// loaded, in milliseconds.
+	first, last int64
 
 	mu     sync.RWMutex // held for reading by queries, for writing by Close
 	db     *tsdb.DB     // nil once closed
@@ -138,6 +141,8 @@ func LoadFiles(ctx context.Context, paths []string, logger *slog.Logger) (_ *Fil
 		app:    w.AppenderV2(ctx),
 		series: map[uint64][]*fileSeries{},
 		lb:     labels.NewBuilder(labels.EmptyLabels()),
+		minTs:  math.MaxInt64,
+		maxTs:  math.MinInt64,
 	}
 	for i, path := range paths {
 		if err = l.load(i, path); err != nil {
@@ -168,6 +173,8 @@ func LoadFiles(ctx context.Context, paths []string, logger *slog.Logger) (_ *Fil
 		logger:  logger,
 		series:  l.nseries,
 		samples: l.nsamples,
+		first:   l.minTs,
+		last:    l.maxTs,
 		db:      db,
 		dir:     dir,
 		engine: promql.NewEngine(promql.EngineOpts{
@@ -194,6 +201,18 @@ func (s *FileSource) Series() int { return s.series }
 // value counts once).
 func (s *FileSource) Samples() int { return s.samples }
 
+// Describe says what the files hold: the engine is Prometheus 3's, whose
+// ranges are left-open, and the samples span from the oldest to the newest
+// loaded.
+func (s *FileSource) Describe(context.Context) Engine {
+	e := Engine{Kind: "files", Ranges: LeftOpen}
+	if s.samples > 0 {
+		e.DataStart = time.UnixMilli(s.first).UTC().Format(time.RFC3339Nano)
+		e.DataEnd = time.UnixMilli(s.last).UTC().Format(time.RFC3339Nano)
+	}
+	return e
+}
+
 // Close releases the TSDB and removes its directory. Queries still running
 // finish first; later ones fail.
 func (s *FileSource) Close() error {
@@ -212,7 +231,7 @@ func (s *FileSource) Close() error {
 }
 
 // Query evaluates an instant query at t (now when t is zero).
-func (s *FileSource) Query(ctx context.Context, query string, t time.Time) (model.Value, error) {
+func (s *FileSource) Query(ctx context.Context, query string, t time.Time) (Answer, error) {
 	if t.IsZero() {
 		t = time.Now()
 	}
@@ -223,38 +242,40 @@ func (s *FileSource) Query(ctx context.Context, query string, t time.Time) (mode
 
 // QueryRange evaluates a query at start, start+step, ... up to end, with
 // the limits of the HTTP API of Prometheus.
-func (s *FileSource) QueryRange(ctx context.Context, query string, start, end time.Time, step time.Duration) (model.Value, error) {
+func (s *FileSource) QueryRange(ctx context.Context, query string, start, end time.Time, step time.Duration) (Answer, error) {
 	switch {
 	case step <= 0:
-		return nil, filesError(query, fmt.Errorf("range query step %s: must be positive", step))
+		return Answer{}, filesError(query, fmt.Errorf("range query step %s: must be positive", step))
 	case end.Before(start):
-		return nil, filesError(query, errors.New("end timestamp must not be before start time"))
+		return Answer{}, filesError(query, errors.New("end timestamp must not be before start time"))
 	case end.Sub(start)/step > maxRangePoints:
-		return nil, filesError(query, errors.New("exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)"))
+		return Answer{}, filesError(query, errors.New("exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)"))
 	}
 	return s.exec(ctx, query, func(db storage.Queryable) (promql.Query, error) {
 		return s.engine.NewRangeQuery(ctx, db, nil, query, start, end, step)
 	})
 }
 
-func (s *FileSource) exec(ctx context.Context, query string, prepare func(storage.Queryable) (promql.Query, error)) (model.Value, error) {
+func (s *FileSource) exec(ctx context.Context, query string, prepare func(storage.Queryable) (promql.Query, error)) (Answer, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.closed {
-		return nil, filesError(query, errors.New("closed"))
+		return Answer{}, filesError(query, errors.New("closed"))
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, filesError(query, err)
+		return Answer{}, filesError(query, err)
 	}
 	q, err := prepare(s.db)
 	if err != nil {
-		return nil, filesError(query, err)
+		return Answer{}, filesError(query, err)
 	}
 	defer q.Close()
 	res := q.Exec(ctx)
 	if res.Err != nil {
-		return nil, filesError(query, res.Err)
+		return Answer{}, filesError(query, res.Err)
 	}
+	// As the HTTP API answers them: warnings with the answer, infos (a
+	// metric that may not be a counter) only in the log.
 	warnings, infos := res.Warnings.AsStrings(query, 10, 10)
 	for _, w := range warnings {
 		s.logger.Warn("metrics files: "+w, "source", "files", "query", query)
@@ -264,9 +285,9 @@ func (s *FileSource) exec(ctx context.Context, query string, prepare func(storag
 	}
 	v, err := modelValue(res.Value)
 	if err != nil {
-		return nil, filesError(query, err)
+		return Answer{}, filesError(query, err)
 	}
-	return v, nil
+	return Answer{Value: v, Warnings: warnings}, nil
 }
 
 func filesError(query string, err error) *SourceError {
@@ -377,6 +398,8 @@ type fileLoader struct {
 	pending  int
 	nseries  int
 	nsamples int
+	// minTs and maxTs are the times of the oldest and newest samples.
+	minTs, maxTs int64
 }
 
 // fileSeries is a series and its last sample.
@@ -534,6 +557,7 @@ func (l *fileLoader) sample(f *metricsFile, p textparse.Parser, line int) error 
 	l.nsamples++
 	f.samples++
 	f.minTs, f.maxTs = min(f.minTs, t), max(f.maxTs, t)
+	l.minTs, l.maxTs = min(l.minTs, t), max(l.maxTs, t)
 	if l.pending++; l.pending >= appendBatch {
 		if err := l.app.Commit(); err != nil {
 			return fmt.Errorf("load %s: %w", f.path, err)

@@ -138,7 +138,7 @@ func TestFileSourceInstantQueriesGiveHandComputedAnswers(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			v, err := s.Query(t.Context(), tt.query, tt.at)
+			v, err := valueOf(s.Query(t.Context(), tt.query, tt.at))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -194,7 +194,7 @@ func TestFileSourceOtherResultsComeAsTheAPIClientGivesThem(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			v, err := s.Query(t.Context(), tt.query, filesT4)
+			v, err := valueOf(s.Query(t.Context(), tt.query, filesT4))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -235,7 +235,7 @@ func TestFileSourceRangeQueriesStepThroughTheWindow(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			v, err := s.QueryRange(t.Context(), tt.query, tt.start, tt.end, tt.step)
+			v, err := valueOf(s.QueryRange(t.Context(), tt.query, tt.start, tt.end, tt.step))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -348,7 +348,7 @@ func TestLoadFilesReadsBothTimestampUnits(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer s.Close()
-			v, err := s.Query(t.Context(), `timestamp(x)`, filesT4)
+			v, err := valueOf(s.Query(t.Context(), `timestamp(x)`, filesT4))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -534,7 +534,7 @@ func TestLoadFilesLoadsSeriesWrittenOneAfterTheOtherOverAMonth(t *testing.T) {
 		t.Errorf("got %d series and %d samples, want 2 and %d", s.Series(), s.Samples(), 2*n)
 	}
 	end := filesT0.Add((n - 1) * time.Minute)
-	v, err := s.Query(t.Context(), `sum(count_over_time(up[30d]))`, end)
+	v, err := valueOf(s.Query(t.Context(), `sum(count_over_time(up[30d]))`, end))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -547,7 +547,7 @@ func TestLoadFilesEmptyFileLoadsNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	v, err := s.Query(t.Context(), `up`, filesT4)
+	v, err := valueOf(s.Query(t.Context(), `up`, filesT4))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -591,7 +591,7 @@ func TestFileSourceAnswersConcurrentQueries(t *testing.T) {
 	for i := range 16 {
 		wg.Go(func() {
 			at := filesT0.Add(time.Duration(i%5) * time.Minute)
-			v, err := s.Query(t.Context(), `sum(http_requests_total{job="payments",code="200"})`, at)
+			v, err := valueOf(s.Query(t.Context(), `sum(http_requests_total{job="payments",code="200"})`, at))
 			if err != nil {
 				errs <- err
 				return
@@ -638,7 +638,7 @@ func TestFileSourceGivesWhatTheAPIClientDecodes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := s.Query(t.Context(), q, filesT4)
+			got, err := valueOf(s.Query(t.Context(), q, filesT4))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -657,7 +657,7 @@ func TestFileSourceGivesWhatTheAPIClientDecodes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := s.QueryRange(t.Context(), q, r.Start, r.End, r.Step)
+			got, err := valueOf(s.QueryRange(t.Context(), q, r.Start, r.End, r.Step))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -23,6 +23,7 @@ func (s *Set) Decide(ctx context.Context, inputs map[string]map[string]any, opts
 		at = time.Now().Truncate(time.Second)
 	}
 	v := s.newVerdict(at)
+	v.DataSource = &Engine{Kind: "measurements"}
 	for _, p := range plans {
 		in := map[string]any{}
 		for k, x := range inputs[p.Agreement] {

@@ -2,6 +2,9 @@ package evaluator
 
 import (
 	"context"
+	"fmt"
+	"math"
+	"strconv"
 	"sync"
 	"time"
 
@@ -16,12 +19,13 @@ type recorder struct {
 	key   string
 }
 
-func (r recorder) instant(ctx context.Context, tmpl string, window time.Duration, at time.Time) (float64, bool, error) {
-	q := agreements.Query(tmpl).Expand(window)
-	r.audit.add(r.key, QueryRecord{Query: q, Time: at.UTC().Format(time.RFC3339)})
-	v, err := r.memo.query(ctx, q, at)
+func (r recorder) instant(ctx context.Context, tmpl string, window time.Duration, at time.Time) (float64, reading, error) {
+	q := r.memo.expand(ctx, tmpl, window)
+	rec := r.audit.add(r.key, QueryRecord{Query: q, Time: stamp(at)})
+	v, warnings, err := r.memo.query(ctx, q, at)
+	r.audit.warned(rec, warnings)
 	if err != nil {
-		return 0, false, err
+		return 0, absent, err
 	}
 	return sample(q, v)
 }
@@ -31,17 +35,21 @@ func (r recorder) instant(ctx context.Context, tmpl string, window time.Duration
 const maxPoints = 10_000
 
 // series evaluates a query at each step from start to end, in as many range
-// queries as Prometheus's limit on points needs.
-func (r recorder) series(ctx context.Context, tmpl string, step time.Duration, start, end time.Time) (map[int64]float64, error) {
-	q := agreements.Query(tmpl).Expand(step)
+// queries as Prometheus's limit on points needs. NaN is kept: the source
+// holds data there. An answer off the steps asked for is an error: a query
+// frontend that moved them would have every step measured over the wrong
+// span.
+func (r recorder) series(ctx context.Context, tmpl string, step time.Duration, start, end time.Time, purpose string) (map[int64]float64, error) {
+	q := r.memo.expand(ctx, tmpl, step)
 	out := map[int64]float64{}
 	for from := start; !from.After(end); from = from.Add(maxPoints * step) {
 		to := from.Add((maxPoints - 1) * step)
 		if to.After(end) {
 			to = end
 		}
-		r.audit.add(r.key, QueryRecord{Query: q, Start: from.UTC().Format(time.RFC3339), End: to.UTC().Format(time.RFC3339), StepSeconds: int64(step / time.Second)})
-		v, err := r.memo.queryRange(ctx, q, from, to, step)
+		rec := r.audit.add(r.key, QueryRecord{Query: q, Start: stamp(from), End: stamp(to), StepSeconds: int64(step / time.Second), Purpose: purpose})
+		v, warnings, err := r.memo.queryRange(ctx, q, from, to, step)
+		r.audit.warned(rec, warnings)
 		if err != nil {
 			return nil, err
 		}
@@ -49,28 +57,51 @@ func (r recorder) series(ctx context.Context, tmpl string, step time.Duration, s
 		if err != nil {
 			return nil, err
 		}
+		s := int64(step / time.Second)
 		for t, x := range part {
+			if t < from.Unix() || t > to.Unix() || (t-from.Unix())%s != 0 {
+				return nil, measureErr("the source answered at %s, off the steps asked for (every %s from %s): it moved the range query's steps", time.Unix(t, 0).UTC().Format(time.RFC3339), step, stamp(from))
+			}
 			out[t] = x
 		}
 	}
 	return out, nil
 }
 
+func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// figure writes a number for a message: whole numbers whole, others with
+// at most four decimals.
+func figure(f float64) string {
+	if f == math.Trunc(f) && math.Abs(f) < 1e15 {
+		return strconv.FormatFloat(f, 'f', 0, 64)
+	}
+	return strconv.FormatFloat(math.Round(f*1e4)/1e4, 'f', -1, 64)
+}
+
+
 // ratio counts good and total events over the included intervals: each
 // interval [a, b] is measured at b over its own length, and the counts are
-// summed. No series, or NaN, is no events for that interval. The queries
-// are recorded in order, then sent at once (the source bounds how many are
-// in flight): an SLO cut by exclusions into many intervals would otherwise
-// wait for each answer in turn.
+// summed. An interval with no series at all adds nothing (coverage tells
+// how much of the window that leaves out). The queries are recorded in
+// order, then sent at once (the source bounds how many are in flight): an
+// SLO cut by exclusions into many intervals would otherwise wait for each
+// answer in turn.
+//
+// Counts that make no sense never pass: NaN, or one query answering where
+// the other does not, is no data with the reason; good events above the
+// total, or negative counts, are an error.
 func (r recorder) ratio(ctx context.Context, ind policies.PlanIndicator, included []Interval) (map[string]any, error) {
-	other := ind.Good
+	other, otherName := ind.Good, "good"
 	if ind.Bad != "" {
-		other = ind.Bad
+		other, otherName = ind.Bad, "bad"
 	}
 	type ask struct {
 		query string
 		at    time.Time
+		rec   *QueryRecord
 		value float64
+		read  reading
 		err   error
 	}
 	var asks []*ask
@@ -80,37 +111,55 @@ func (r recorder) ratio(ctx context.Context, ind policies.PlanIndicator, include
 			continue
 		}
 		for _, tmpl := range []string{ind.Total, other} {
-			q := agreements.Query(tmpl).Expand(length)
-			r.audit.add(r.key, QueryRecord{Query: q, Time: in.End.UTC().Format(time.RFC3339)})
-			asks = append(asks, &ask{query: q, at: in.End})
+			q := r.memo.expand(ctx, tmpl, length)
+			asks = append(asks, &ask{query: q, at: in.End, rec: r.audit.add(r.key, QueryRecord{Query: q, Time: stamp(in.End)})})
 		}
 	}
 	var wg sync.WaitGroup
 	for _, a := range asks {
 		wg.Go(func() {
-			v, err := r.memo.query(ctx, a.query, a.at)
+			v, warnings, err := r.memo.query(ctx, a.query, a.at)
+			r.audit.warned(a.rec, warnings)
 			if err == nil {
-				a.value, _, err = sample(a.query, v)
+				a.value, a.read, err = sample(a.query, v)
 			}
 			a.err = err
 		})
 	}
 	wg.Wait()
 	var total, counted float64
-	for i, a := range asks {
-		if a.err != nil {
-			return nil, a.err
+	for i := 0; i < len(asks); i += 2 {
+		t, o := asks[i], asks[i+1]
+		for _, a := range []*ask{t, o} {
+			if a.err != nil {
+				return nil, a.err
+			}
 		}
-		if i%2 == 0 {
-			total += a.value
-		} else {
-			counted += a.value
+		at := stamp(t.at)
+		switch {
+		case t.read == absent && o.read == absent:
+			continue
+		case t.read == absent:
+			return noCounts("the total query returns no number (no series, or NaN) at %s, where the %s query returns %s", at, otherName, figure(o.value)), nil
+		case o.read == absent && t.value != 0:
+			return noCounts("the %s query returns no number (no series, or NaN) at %s, where the total query counts %s events: if there were no %s events, end the query with \"or vector(0)\"", otherName, at, figure(t.value), otherName), nil
+		case t.value < 0 || o.value < 0:
+			return nil, measureErr("impossible counts at %s: %s total and %s %s events; a count of events is never negative", at, figure(t.value), figure(o.value), otherName)
+		case o.value > t.value*(1+1e-9)+1e-9:
+			return nil, measureErr("impossible counts at %s: %s %s events out of %s in all; the %s query must count a part of what the total query counts", at, figure(o.value), otherName, figure(t.value), otherName)
 		}
+		total += t.value
+		counted += o.value
 	}
 	if ind.Bad != "" {
-		return map[string]any{"good": total - counted, "total": total}, nil
+		return map[string]any{"good": max(total-counted, 0), "total": total}, nil
 	}
 	return map[string]any{"good": counted, "total": total}, nil
+}
+
+// noCounts is a ratio measurement without data, and why.
+func noCounts(format string, args ...any) map[string]any {
+	return map[string]any{"good": nil, "total": nil, "reason": fmt.Sprintf(format, args...)}
 }
 
 // value measures a value indicator once, at the window's end, over the
@@ -120,23 +169,23 @@ func (r recorder) value(ctx context.Context, tmpl string, w Window) (map[string]
 	if length < time.Second {
 		return map[string]any{"value": nil}, nil
 	}
-	v, ok, err := r.instant(ctx, tmpl, length, w.End)
-	if err != nil {
+	v, read, err := r.instant(ctx, tmpl, length, w.End)
+	switch {
+	case err != nil:
 		return nil, err
-	}
-	if !ok {
+	case read == absent:
 		return map[string]any{"value": nil}, nil
 	}
 	return map[string]any{"value": v}, nil
 }
 
-// timeslices cuts the window into whole slices from its start, leaves out
-// those that overlap an exclusion, and counts the good ones: a slice is
-// evaluated at its end over its own length, with one range query.
-func (r recorder) timeslices(ctx context.Context, ind policies.PlanIndicator, ts *policies.PlanTimeslices, w Window, excluded []Interval) (map[string]any, error) {
+// timeslices cuts the window into whole slices on its grid (Window.Slices),
+// leaves out those that overlap an exclusion, and counts the good ones: a
+// slice is evaluated at its end over its own length, with one range query.
+func (r recorder) timeslices(ctx context.Context, ind policies.PlanIndicator, ts *policies.PlanTimeslices, w Window, excluded []Interval) (map[string]any, []slice, error) {
 	list, err := r.slices(ctx, ind, ts, w, excluded)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	good, total, measured := 0, 0, 0
 	for _, s := range list {
@@ -154,9 +203,9 @@ func (r recorder) timeslices(ctx context.Context, ind policies.PlanIndicator, ts
 	// Slices counted as good or bad because they are missing must not make
 	// an SLO whose every slice is missing (a misspelt metric) look measured.
 	if measured == 0 {
-		return map[string]any{"good": 0, "total": 0}, nil
+		return map[string]any{"good": 0, "total": 0}, list, nil
 	}
-	return map[string]any{"good": good, "total": total}, nil
+	return map[string]any{"good": good, "total": total}, list, nil
 }
 
 // slice is one timeslice of a window and what it counts as: "good", "bad",
@@ -164,63 +213,49 @@ func (r recorder) timeslices(ctx context.Context, ind policies.PlanIndicator, ts
 type slice struct {
 	Interval
 	verdict  string
-	measured bool // the source answered for it
+	excluded bool
+	measured bool // the source answered for it with a judgement
+	covered  bool // the source holds data for it
 }
 
-// slices judges each slice of the window.
+// slices judges each slice of the window. A slice whose value (or either
+// count, unless there were no events) is missing or NaN is missing; counts
+// that make no sense are an error.
 func (r recorder) slices(ctx context.Context, ind policies.PlanIndicator, ts *policies.PlanTimeslices, w Window, excluded []Interval) ([]slice, error) {
 	if ts == nil || ts.SliceSeconds <= 0 {
 		return nil, measureErr("the plan has no slice length")
 	}
 	length := time.Duration(ts.SliceSeconds) * time.Second
-	n := int64(w.Duration() / length)
-	if n == 0 {
+	grid := w.Slices(length)
+	if len(grid) == 0 {
 		return nil, nil
 	}
-	first, last := w.Start.Add(length), w.Start.Add(time.Duration(n)*length)
-
+	first, last := grid[0].End, grid[len(grid)-1].End
 	var values, goods, totals map[int64]float64
 	var err error
-	// The answer must be on the slice grid: a query frontend that moves
-	// the steps would otherwise leave every slice missing.
-	onGrid := func(points map[int64]float64) error {
-		for t := range points {
-			if t < first.Unix() || t > last.Unix() || (t-first.Unix())%ts.SliceSeconds != 0 {
-				return measureErr("the source answered at %s, off the slices (every %s from %s): it moved the range query's steps", time.Unix(t, 0).UTC().Format(time.RFC3339), length, first.UTC().Format(time.RFC3339))
-			}
-		}
-		return nil
-	}
+	otherName := "good"
 	if ind.Kind == string(agreements.ValueIndicator) {
-		if values, err = r.series(ctx, ind.Value, length, first, last); err != nil {
-			return nil, err
-		}
-		if err := onGrid(values); err != nil {
+		if values, err = r.series(ctx, ind.Value, length, first, last, ""); err != nil {
 			return nil, err
 		}
 	} else {
-		if totals, err = r.series(ctx, ind.Total, length, first, last); err != nil {
+		if totals, err = r.series(ctx, ind.Total, length, first, last, ""); err != nil {
 			return nil, err
 		}
 		q := ind.Good
 		if ind.Bad != "" {
-			q = ind.Bad
+			q, otherName = ind.Bad, "bad"
 		}
-		if goods, err = r.series(ctx, q, length, first, last); err != nil {
-			return nil, err
-		}
-		if err := onGrid(totals); err != nil {
-			return nil, err
-		}
-		if err := onGrid(goods); err != nil {
+		if goods, err = r.series(ctx, q, length, first, last, ""); err != nil {
 			return nil, err
 		}
 	}
 
-	out := make([]slice, 0, n)
-	for i := int64(0); i < n; i++ {
-		s := slice{Interval: Interval{w.Start.Add(time.Duration(i) * length), w.Start.Add(time.Duration(i+1) * length)}}
+	out := make([]slice, 0, len(grid))
+	for _, in := range grid {
+		s := slice{Interval: in}
 		if overlaps(s.Interval, excluded) {
+			s.excluded = true
 			out = append(out, s)
 			continue
 		}
@@ -228,17 +263,28 @@ func (r recorder) slices(ctx context.Context, ind policies.PlanIndicator, ts *po
 		verdict := "missing"
 		if values != nil {
 			if v, ok := values[end]; ok {
-				verdict = judge(v, ts)
+				verdict, s.covered = judge(v, ts), true
 			}
-		} else if t, ok := totals[end]; ok && t > 0 {
-			g := goods[end] // no series for good events is none
-			if ind.Bad != "" {
-				g = t - g
-			}
-			if ts.Objective != nil && 100*g/t >= *ts.Objective {
-				verdict = "good"
-			} else {
-				verdict = "bad"
+		} else if t, ok := totals[end]; ok {
+			g, gok := goods[end]
+			s.covered = gok || t == 0
+			switch {
+			case t < 0 || (gok && g < 0):
+				return nil, measureErr("impossible counts in the slice ending %s: %s total and %s %s events; a count of events is never negative", stamp(s.End), figure(t), figure(g), otherName)
+			case gok && g > t*(1+1e-9)+1e-9:
+				return nil, measureErr("impossible counts in the slice ending %s: %s %s events out of %s in all; the %s query must count a part of what the total query counts", stamp(s.End), figure(g), otherName, figure(t), otherName)
+			case t == 0 || !gok:
+				// No events in the slice, or the other count is missing:
+				// nothing to judge it by.
+			default:
+				if ind.Bad != "" {
+					g = t - g
+				}
+				if ts.Objective != nil && 100*g/t >= *ts.Objective {
+					verdict = "good"
+				} else {
+					verdict = "bad"
+				}
 			}
 		}
 		s.measured = verdict != "missing"

@@ -7,19 +7,20 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
 
-	"github.com/prometheus/client_golang/api"
-	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
 	"github.com/prometheus/common/config"
 	"github.com/prometheus/common/model"
 )
@@ -67,7 +68,8 @@ type PrometheusConfig struct {
 // Prometheus is a Source that queries a Prometheus-compatible HTTP API. It
 // is safe for concurrent use.
 type Prometheus struct {
-	api      v1.API
+	base     *url.URL
+	client   *http.Client
 	source   string // the URL without its password, for messages and logs
 	timeout  time.Duration
 	retries  int
@@ -75,6 +77,9 @@ type Prometheus struct {
 	slots    chan struct{}
 	logger   *slog.Logger
 	requests atomic.Int64
+
+	engineMu sync.Mutex
+	engine   *Engine // once a probe has answered
 }
 
 var _ Source = (*Prometheus)(nil)
@@ -145,14 +150,8 @@ func NewPrometheus(cfg PrometheusConfig, logger *slog.Logger) (*Prometheus, erro
 	if err != nil {
 		return nil, fmt.Errorf("prometheus at %s: %w", p.source, err)
 	}
-	client, err := api.NewClient(api.Config{
-		Address:      cfg.URL,
-		RoundTripper: &countingTransport{next: rt, requests: &p.requests},
-	})
-	if err != nil {
-		return nil, fmt.Errorf("prometheus at %s: %w", p.source, err)
-	}
-	p.api = v1.NewAPI(client)
+	p.base = u
+	p.client = &http.Client{Transport: &countingTransport{next: rt, requests: &p.requests}}
 	return p, nil
 }
 
@@ -179,35 +178,44 @@ func httpHeaders(cfg PrometheusConfig) (map[string]config.Header, error) {
 func (p *Prometheus) Requests() int64 { return p.requests.Load() }
 
 // Query evaluates an instant query at t (the server's now when t is zero).
-func (p *Prometheus) Query(ctx context.Context, query string, t time.Time) (model.Value, error) {
-	v, err := p.do(ctx, query, func(ctx context.Context) (model.Value, v1.Warnings, v1.Infos, error) {
-		return p.api.Query(ctx, query, t, v1.WithTimeout(p.timeout))
-	})
+func (p *Prometheus) Query(ctx context.Context, query string, t time.Time) (Answer, error) {
+	form := url.Values{"query": {query}}
+	if !t.IsZero() {
+		form.Set("time", formatTime(t))
+	}
+	a, err := p.do(ctx, query, "query", form)
 	if err != nil {
-		return nil, err
+		return Answer{}, err
 	}
-	if v == nil {
-		return nil, p.fail(query, nil, "malformed answer: no result")
+	if a.Value == nil {
+		return Answer{}, p.fail(query, nil, "malformed answer: no result")
 	}
-	return v, nil
+	return a, nil
 }
 
 // QueryRange evaluates a range query from start to end every step.
-func (p *Prometheus) QueryRange(ctx context.Context, query string, start, end time.Time, step time.Duration) (model.Value, error) {
+func (p *Prometheus) QueryRange(ctx context.Context, query string, start, end time.Time, step time.Duration) (Answer, error) {
 	if step <= 0 {
-		return nil, &SourceError{Query: query, Err: fmt.Errorf("range query step %s: must be positive", step)}
+		return Answer{}, &SourceError{Query: query, Err: fmt.Errorf("range query step %s: must be positive", step)}
 	}
-	r := v1.Range{Start: start, End: end, Step: step}
-	v, err := p.do(ctx, query, func(ctx context.Context) (model.Value, v1.Warnings, v1.Infos, error) {
-		return p.api.QueryRange(ctx, query, r, v1.WithTimeout(p.timeout))
-	})
+	form := url.Values{
+		"query": {query},
+		"start": {formatTime(start)},
+		"end":   {formatTime(end)},
+		"step":  {strconv.FormatFloat(step.Seconds(), 'f', -1, 64)},
+	}
+	a, err := p.do(ctx, query, "query_range", form)
 	if err != nil {
-		return nil, err
+		return Answer{}, err
 	}
-	if _, ok := v.(model.Matrix); !ok {
-		return nil, p.fail(query, nil, fmt.Sprintf("malformed answer: a range query gave %s, not a matrix", describeValue(v)))
+	if _, ok := a.Value.(model.Matrix); !ok {
+		return Answer{}, p.fail(query, nil, fmt.Sprintf("malformed answer: a range query gave %s, not a matrix", describeValue(a.Value)))
 	}
-	return v, nil
+	return a, nil
+}
+
+func formatTime(t time.Time) string {
+	return strconv.FormatFloat(float64(t.Unix())+float64(t.Nanosecond())/1e9, 'f', -1, 64)
 }
 
 func describeValue(v model.Value) string {
@@ -217,17 +225,33 @@ func describeValue(v model.Value) string {
 	return "a " + v.Type().String()
 }
 
+// Parameters sent with every query. Engines that can answer from part of
+// their data are asked not to: Thanos (partial_response=false) and
+// VictoriaMetrics cluster (deny_partial_response=1). VictoriaMetrics is
+// asked not to answer from its cache (nocache=1), which rounds the start
+// and end of range queries of 50 points or more to multiples of the step.
+// Prometheus and Mimir ignore parameters they do not know.
+var exactness = url.Values{
+	"partial_response":      {"false"},
+	"deny_partial_response": {"1"},
+	"nocache":               {"1"},
+}
+
 // do runs one query, retrying what may go better the next time.
-func (p *Prometheus) do(ctx context.Context, query string, call func(context.Context) (model.Value, v1.Warnings, v1.Infos, error)) (model.Value, error) {
+func (p *Prometheus) do(ctx context.Context, query, endpoint string, form url.Values) (Answer, error) {
+	form.Set("timeout", p.timeout.String())
+	for k, v := range exactness {
+		form[k] = v
+	}
 	var (
 		last  promFailure
 		same  = true
 		tries int
 	)
 	for tries = 1; ; tries++ {
-		v, f := p.attempt(ctx, query, call)
+		a, f := p.attempt(ctx, query, endpoint, form)
 		if f == nil {
-			return v, nil
+			return a, nil
 		}
 		if tries > 1 && f.what != last.what {
 			same = false
@@ -237,10 +261,17 @@ func (p *Prometheus) do(ctx context.Context, query string, call func(context.Con
 			break
 		}
 		wait := p.wait(tries)
+		if f.after > 0 {
+			if f.after > p.timeout {
+				last.detail += fmt.Sprintf(" (not retried: it asked to wait %s, more than the query timeout of %s)", f.after, p.timeout)
+				break
+			}
+			wait = f.after
+		}
 		p.logger.Info("retrying a prometheus query", "source", p.source, "query", query,
 			"attempt", tries, "error", f.what+f.detail, "wait", wait)
 		if err := sleepCtx(ctx, wait); err != nil {
-			return nil, p.fail(query, err, err.Error()+" while waiting to retry after: "+f.what+f.detail)
+			return Answer{}, p.fail(query, err, err.Error()+" while waiting to retry after: "+f.what+f.detail)
 		}
 	}
 	msg := last.what
@@ -250,39 +281,177 @@ func (p *Prometheus) do(ctx context.Context, query string, call func(context.Con
 	case tries > 1:
 		msg += fmt.Sprintf(" (the last of %d attempts)", tries)
 	}
-	return nil, p.fail(query, last.err, msg+last.detail)
+	return Answer{}, p.fail(query, last.err, msg+last.detail)
 }
 
 // attempt sends one request, once a slot is free, within the timeout.
-func (p *Prometheus) attempt(ctx context.Context, query string, call func(context.Context) (model.Value, v1.Warnings, v1.Infos, error)) (model.Value, *promFailure) {
+func (p *Prometheus) attempt(ctx context.Context, query, endpoint string, form url.Values) (Answer, *promFailure) {
 	select {
 	case p.slots <- struct{}{}:
 	case <-ctx.Done():
-		return nil, &promFailure{what: ctx.Err().Error(), err: ctx.Err()}
+		return Answer{}, &promFailure{what: ctx.Err().Error(), err: ctx.Err()}
 	}
 	defer func() { <-p.slots }()
 
-	ex := &promExchange{}
-	actx, cancel := context.WithTimeout(context.WithValue(ctx, promExchangeKey{}, ex), p.timeout)
+	actx, cancel := context.WithTimeout(ctx, p.timeout)
 	defer cancel()
-	v, warnings, infos, err := call(actx)
-	for _, w := range warnings {
+	status, header, body, err := p.post(actx, "api/v1/"+endpoint, form)
+	switch {
+	case err == nil:
+	case ctx.Err() != nil:
+		return Answer{}, &promFailure{what: ctx.Err().Error(), err: ctx.Err()}
+	case actx.Err() != nil:
+		return Answer{}, &promFailure{what: "timed out after " + p.timeout.String(), detail: " (raise the timeout or lighten the query)",
+			err: context.DeadlineExceeded, retry: true}
+	default:
+		return Answer{}, classifyFailure(err)
+	}
+	a, f := decodeAnswer(status, header, body)
+	if f != nil {
+		return Answer{}, f
+	}
+	for _, w := range a.Warnings {
 		p.logger.Warn("prometheus warned about a query", "source", p.source, "query", query, "warning", w)
 	}
-	for _, i := range infos {
-		p.logger.Debug("prometheus noted something about a query", "source", p.source, "query", query, "info", i)
+	return a, nil
+}
+
+// post sends a form, as POST, or as GET to a server that refuses POST (a
+// proxy that allows only reads).
+func (p *Prometheus) post(ctx context.Context, path string, form url.Values) (int, http.Header, []byte, error) {
+	u := p.base.JoinPath(path)
+	encoded := form.Encode()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), strings.NewReader(encoded))
+	if err != nil {
+		return 0, nil, nil, err
 	}
-	if err == nil {
-		return v, nil
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	// A POST of a query changes nothing: the transport may send it again
+	// on a connection that closed under it.
+	req.Header["Idempotency-Key"] = nil
+	status, header, body, err := p.send(req)
+	if err == nil && (status == http.StatusMethodNotAllowed || status == http.StatusNotImplemented) {
+		if u.RawQuery != "" {
+			encoded = u.RawQuery + "&" + encoded
+		}
+		u.RawQuery = encoded
+		if req, err = http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil); err != nil {
+			return 0, nil, nil, err
+		}
+		return p.send(req)
+	}
+	return status, header, body, err
+}
+
+func (p *Prometheus) get(ctx context.Context, path string) (int, http.Header, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.base.JoinPath(path).String(), nil)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	return p.send(req)
+}
+
+func (p *Prometheus) send(req *http.Request) (int, http.Header, []byte, error) {
+	resp, err := p.client.Do(req)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	return resp.StatusCode, resp.Header, body, nil
+}
+
+// apiAnswer is the body of an answer of the Prometheus HTTP API, with the
+// fields the engines that speak it add.
+type apiAnswer struct {
+	Status    string          `json:"status"`
+	Data      json.RawMessage `json:"data"`
+	ErrorType string          `json:"errorType"`
+	Error     string          `json:"error"`
+	Warnings  []string        `json:"warnings"`
+	Infos     []string        `json:"infos"`
+	// IsPartial is VictoriaMetrics's: a cluster answered without some of
+	// its storage nodes.
+	IsPartial bool `json:"isPartial"`
+}
+
+// decodeAnswer makes sense of an answer: its value and warnings, or what
+// went wrong.
+func decodeAnswer(status int, header http.Header, body []byte) (Answer, *promFailure) {
+	var a apiAnswer
+	jsonErr := json.Unmarshal(body, &a)
+	if status/100 != 2 {
+		return Answer{}, classifyStatus(status, header, body, jsonErr == nil && a.Status == "error", a)
+	}
+	if jsonErr != nil {
+		return Answer{}, &promFailure{what: "malformed answer", detail: ": " + jsonErr.Error(), err: jsonErr}
 	}
 	switch {
-	case ctx.Err() != nil:
-		return nil, &promFailure{what: ctx.Err().Error(), err: ctx.Err()}
-	case actx.Err() != nil:
-		return nil, &promFailure{what: "timed out after " + p.timeout.String(), detail: " (raise the timeout or lighten the query)",
-			err: context.DeadlineExceeded, retry: true}
+	case a.Status == "error":
+		return Answer{}, &promFailure{what: "answered an error", detail: ": " + a.ErrorType + ": " + a.Error, err: errors.New(a.Error)}
+	case a.Status != "success":
+		return Answer{}, &promFailure{what: "malformed answer", detail: fmt.Sprintf(": status %q", a.Status), err: errors.New("bad status")}
+	case a.IsPartial:
+		// No regular expression accepts it: a partial answer is not a
+		// figure of the whole.
+		return Answer{}, &promFailure{what: "answered from part of its data only (isPartial: true)", detail: " (a storage node did not answer; the answer is not used)", err: ErrPartialAnswer}
 	}
-	return nil, classifyFailure(err, ex.status)
+	v, err := decodeValue(a.Data)
+	if err != nil {
+		return Answer{}, &promFailure{what: "malformed answer", detail: ": " + err.Error(), err: err}
+	}
+	return Answer{Value: v, Warnings: a.Warnings}, nil
+}
+
+// ErrPartialAnswer is the error of an answer an engine marked as partial.
+var ErrPartialAnswer = errors.New("partial answer")
+
+// decodeValue reads the "data" of an answer into what the Prometheus API
+// client would give: a model.Vector, model.Matrix, *model.Scalar or
+// *model.String; nil when there is no result.
+func decodeValue(data json.RawMessage) (model.Value, error) {
+	if len(data) == 0 || string(data) == "null" {
+		return nil, nil
+	}
+	var d struct {
+		ResultType string          `json:"resultType"`
+		Result     json.RawMessage `json:"result"`
+	}
+	if err := json.Unmarshal(data, &d); err != nil {
+		return nil, err
+	}
+	var v model.Value
+	switch d.ResultType {
+	case "vector":
+		vec := model.Vector{}
+		if err := json.Unmarshal(d.Result, &vec); err != nil {
+			return nil, err
+		}
+		return vec, nil
+	case "matrix":
+		m := model.Matrix{}
+		if err := json.Unmarshal(d.Result, &m); err != nil {
+			return nil, err
+		}
+		return m, nil
+	case "scalar":
+		s := &model.Scalar{}
+		v = s
+	case "string":
+		s := &model.String{}
+		v = s
+	case "":
+		return nil, nil
+	default:
+		return nil, fmt.Errorf("unknown result type %q", d.ResultType)
+	}
+	if err := json.Unmarshal(d.Result, v); err != nil {
+		return nil, err
+	}
+	return v, nil
 }
 
 // promFailure is what went wrong with one attempt: what (the same words for
@@ -292,13 +461,10 @@ type promFailure struct {
 	what, detail string
 	err          error
 	retry        bool
+	after        time.Duration // the server's Retry-After
 }
 
-func classifyFailure(err error, status int) *promFailure {
-	var apiErr *v1.Error
-	if errors.As(err, &apiErr) {
-		return classifyAnswer(apiErr, status)
-	}
+func classifyFailure(err error) *promFailure {
 	var (
 		dnsErr   *net.DNSError
 		certErr  *tls.CertificateVerificationError
@@ -335,26 +501,67 @@ func unwrapURL(err error) error {
 	return err
 }
 
-// classifyAnswer makes sense of an answer that was not a success.
-func classifyAnswer(err *v1.Error, status int) *promFailure {
+// classifyStatus makes sense of an answer that was not a success. 429 Too
+// Many Requests and 503 Service Unavailable are retried, after the wait
+// the server asks for with Retry-After, as are other 5xx; other 4xx are
+// not: a bad query does not get better.
+func classifyStatus(status int, header http.Header, body []byte, isAPI bool, a apiAnswer) *promFailure {
 	answered := "answered " + statusLine(status)
+	said := saidInBody(string(body))
+	err := &apiError{status: status, msg: a.Error}
+	after, hasAfter := retryAfter(header.Get("Retry-After"))
+	waitNote := ""
+	if hasAfter {
+		waitNote = fmt.Sprintf(" (it asked to retry after %s)", after)
+	}
 	switch {
+	case status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable:
+		return &promFailure{what: answered, detail: said + waitNote, err: err, retry: true, after: after}
 	case status >= 500:
-		return &promFailure{what: answered, detail: saidInBody(err.Detail), err: err, retry: true}
-	case status == http.StatusBadRequest || status == http.StatusUnprocessableEntity:
-		return &promFailure{what: "rejected the query (" + statusLine(status) + ")", detail: ": " + err.Msg, err: err}
+		return &promFailure{what: answered, detail: said, err: err, retry: true}
+	case (status == http.StatusBadRequest || status == http.StatusUnprocessableEntity) && isAPI:
+		return &promFailure{what: "rejected the query (" + statusLine(status) + ")", detail: ": " + a.Error + " (not retried)", err: err}
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:
-		return &promFailure{what: answered, detail: saidInBody(err.Detail) + " (check the bearer token file and headers)", err: err}
+		return &promFailure{what: answered, detail: said + " (check the bearer token file and headers)", err: err}
 	case status == http.StatusNotFound:
 		return &promFailure{what: answered, detail: " (is the URL the base of the Prometheus API, without /api/v1?)", err: err}
-	case status >= 400:
-		return &promFailure{what: answered, detail: saidInBody(err.Detail), err: err}
-	case status/100 == 2 && err.Type == v1.ErrBadResponse:
-		return &promFailure{what: "malformed answer", detail: ": " + err.Msg, err: err}
-	case status/100 == 2:
-		return &promFailure{what: "answered an error", detail: ": " + err.Error(), err: err}
 	}
-	return &promFailure{what: answered, detail: saidInBody(err.Detail), err: err}
+	return &promFailure{what: answered, detail: said + " (not retried)", err: err}
+}
+
+// apiError is an answer that was not a success.
+type apiError struct {
+	status int
+	msg    string
+}
+
+func (e *apiError) Error() string {
+	if e.msg == "" {
+		return statusLine(e.status)
+	}
+	return statusLine(e.status) + ": " + e.msg
+}
+
+// retryAfter reads a Retry-After header: seconds, or an HTTP date.
+func retryAfter(h string) (time.Duration, bool) {
+	h = strings.TrimSpace(h)
+	if h == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseInt(h, 10, 64); err == nil && secs >= 0 {
+		if secs > 86400 {
+			secs = 86400
+		}
+		return time.Duration(secs) * time.Second, true
+	}
+	if t, err := http.ParseTime(h); err == nil {
+		d := time.Until(t).Round(time.Second)
+		if d < 0 {
+			d = 0
+		}
+		return d, true
+	}
+	return 0, false
 }
 
 func statusLine(code int) string {
@@ -432,12 +639,6 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// promExchange records the status of the last answer to one attempt: the API
-// client keeps it from its errors.
-type promExchange struct{ status int }
-
-type promExchangeKey struct{}
-
 type countingTransport struct {
 	next     http.RoundTripper
 	requests *atomic.Int64
@@ -445,9 +646,80 @@ type countingTransport struct {
 
 func (t *countingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	t.requests.Add(1)
-	resp, err := t.next.RoundTrip(req)
-	if ex, ok := req.Context().Value(promExchangeKey{}).(*promExchange); ok && resp != nil {
-		ex.status = resp.StatusCode
+	return t.next.RoundTrip(req)
+}
+
+// rangesProbe tells a left-open engine from a left-closed one: at a time
+// on the minute, the subquery's steps are the minute before and the minute
+// itself, and a left-closed range holds both.
+const rangesProbe = "count_over_time(vector(1)[1m:1m])"
+
+// Describe says which engine answers: how it selects the samples of a
+// range (probed once, with rangesProbe) and how long it keeps samples (its
+// runtime information, where it has any). A probe that fails is tried
+// again at the next call.
+func (p *Prometheus) Describe(ctx context.Context) Engine {
+	p.engineMu.Lock()
+	defer p.engineMu.Unlock()
+	if p.engine != nil {
+		return *p.engine
 	}
-	return resp, err
+	e := Engine{Kind: "prometheus", URL: p.source, Ranges: RangesUnknown}
+	// An hour back, on the hour: no engine answers it from a cache, and
+	// none shifts it for samples still arriving.
+	at := time.Now().Truncate(time.Hour).Add(-time.Hour)
+	a, err := p.Query(ctx, rangesProbe, at)
+	var n float64
+	read := absent
+	if err == nil {
+		n, read, err = sample(rangesProbe, a.Value)
+	}
+	ok := read == present
+	switch {
+	case err != nil:
+		var se *SourceError
+		if errors.As(err, &se) {
+			err = se.Err
+		}
+		e.Notes = append(e.Notes, "how it selects the samples of a range could not be probed ("+err.Error()+"): ranges are sent as they are")
+	case ok && n == 1:
+		e.Ranges = LeftOpen
+	case ok && n == 2:
+		e.Ranges = LeftClosed
+		e.Notes = append(e.Notes, "its ranges hold their start, [t-r, t], as Prometheus 2's do: entente sends every range 1 ms shorter, so that it counts the samples Prometheus 3 counts")
+	default:
+		e.Notes = append(e.Notes, fmt.Sprintf("it answered %s = %s, neither 1 (left-open ranges) nor 2 (left-closed): ranges are sent as they are", rangesProbe, describeProbe(a.Value)))
+	}
+	e.Retention = p.retention(ctx)
+	if err == nil {
+		p.engine = &e
+	}
+	return e
+}
+
+func describeProbe(v model.Value) string {
+	if v == nil {
+		return "nothing"
+	}
+	return v.String()
+}
+
+// retention is the storage retention a Prometheus says it keeps ("15d",
+// "15d or 10GiB"), or "" when it does not say.
+func (p *Prometheus) retention(ctx context.Context) string {
+	ctx, cancel := context.WithTimeout(ctx, p.timeout)
+	defer cancel()
+	status, _, body, err := p.get(ctx, "api/v1/status/runtimeinfo")
+	if err != nil || status != http.StatusOK {
+		return ""
+	}
+	var info struct {
+		Data struct {
+			StorageRetention string `json:"storageRetention"`
+		} `json:"data"`
+	}
+	if json.Unmarshal(body, &info) != nil {
+		return ""
+	}
+	return info.Data.StorageRetention
 }

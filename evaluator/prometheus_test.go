@@ -62,6 +62,9 @@ func fakePrometheus(t *testing.T, answers ...promAnswer) (srv *httptest.Server, 
 	return srv, requests
 }
 
+// valueOf is the value of an answer.
+func valueOf(a Answer, err error) (model.Value, error) { return a.Value, err }
+
 func newTestPrometheus(t *testing.T, cfg PrometheusConfig, logger *slog.Logger) *Prometheus {
 	t.Helper()
 	p, err := NewPrometheus(cfg, logger)
@@ -162,7 +165,7 @@ func TestPrometheusFaults(t *testing.T) {
 			srv, requests := fakePrometheus(t, tt.answers...)
 			p := newTestPrometheus(t, PrometheusConfig{URL: srv.URL, Timeout: tt.timeout, Retries: tt.retries}, nil)
 
-			v, err := p.Query(t.Context(), "up", time.Unix(1767225600, 0))
+			v, err := valueOf(p.Query(t.Context(), "up", time.Unix(1767225600, 0)))
 
 			if got := requests.Load(); got != tt.requests {
 				t.Errorf("the server got %d requests, want %d", got, tt.requests)
@@ -386,12 +389,12 @@ func TestPrometheusAnswersRangeQueriesWithAMatrix(t *testing.T) {
 	defer srv.Close()
 	p := newTestPrometheus(t, PrometheusConfig{URL: srv.URL + "/prom/", Timeout: 10 * time.Second}, nil)
 
-	v, err := p.QueryRange(t.Context(), "up", time.Unix(60, 0), time.Unix(120, 0), time.Minute)
+	v, err := valueOf(p.QueryRange(t.Context(), "up", time.Unix(60, 0), time.Unix(120, 0), time.Minute))
 
 	if err != nil {
 		t.Fatal(err)
 	}
-	if form, want := <-forms, "/prom/api/v1/query_range?end=120&query=up&start=60&step=60&timeout=10s"; form != want {
+	if form, want := <-forms, "/prom/api/v1/query_range?deny_partial_response=1&end=120&nocache=1&partial_response=false&query=up&start=60&step=60&timeout=10s"; form != want {
 		t.Errorf("the server got %s, want %s", form, want)
 	}
 	if m := v.(model.Matrix); len(m) != 1 || len(m[0].Values) != 2 || m[0].Values[1].Value != 2 {

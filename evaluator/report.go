@@ -125,7 +125,7 @@ func (r recorder) stepped(ctx context.Context, w Window, tl *timeline, queries .
 		first, last := w.Start.Add(step), w.Start.Add(time.Duration(n)*step)
 		out := make([]map[int64]float64, len(queries))
 		for i, q := range queries {
-			m, err := r.series(ctx, q, step, first, last)
+			m, err := r.series(ctx, q, step, first, last, "")
 			if err != nil {
 				return nil, err
 			}
@@ -157,6 +157,10 @@ func (r recorder) ratioTimeline(ctx context.Context, ind policies.PlanIndicator,
 	}
 	n := int64(w.Duration() / tl.step)
 	var p point
+	// A step adds its events when both counts are numbers; a step without
+	// them is a gap in the line, drawn empty.
+	// An excluded step keeps the line where it was.
+	seen := false
 	add := func(total, other float64) {
 		bad := total - other
 		if ind.Bad != "" {
@@ -164,29 +168,38 @@ func (r recorder) ratioTimeline(ctx context.Context, ind policies.PlanIndicator,
 		}
 		p.bad += bad
 		p.total += total
-		p.data = true
+		p.data, seen = true, true
 	}
 	for i := int64(1); i <= n; i++ {
 		p.end = w.Start.Add(time.Duration(i) * tl.step)
 		step := Interval{p.end.Add(-tl.step), p.end}
-		if t, ok := totals[p.end.Unix()]; ok && !overlaps(step, excluded) {
-			add(t, others[p.end.Unix()])
+		t, ok := totals[p.end.Unix()]
+		o, ook := others[p.end.Unix()]
+		switch {
+		case overlaps(step, excluded):
+			p.data = seen
+		case ok && (ook || t == 0):
+			add(t, o)
+		default:
+			p.data = false
 		}
 		tl.points = append(tl.points, p)
 	}
 	// The rest of the window, shorter than a step, once over its length.
 	if rest := w.End.Sub(w.Start.Add(time.Duration(n) * tl.step)).Truncate(time.Second); rest >= time.Second {
 		p.end = w.End
+		p.data = seen
 		if !overlaps(Interval{w.End.Add(-rest), w.End}, excluded) {
-			t, ok, err := r.instant(ctx, ind.Total, rest, w.End)
+			p.data = false
+			t, tr, err := r.instant(ctx, ind.Total, rest, w.End)
 			if err != nil {
 				return err
 			}
-			o, _, err := r.instant(ctx, q, rest, w.End)
+			o, or, err := r.instant(ctx, q, rest, w.End)
 			if err != nil {
 				return err
 			}
-			if ok {
+			if tr == present && (or == present || t == 0) {
 				add(t, o)
 			}
 		}
@@ -197,8 +210,12 @@ func (r recorder) ratioTimeline(ctx context.Context, ind policies.PlanIndicator,
 		if err != nil {
 			return err
 		}
-		good, total := v["good"].(float64), v["total"].(float64)
-		tl.bucket = append(tl.bucket, bucket{Interval: b, good: &good, total: &total})
+		bk := bucket{Interval: b}
+		if good, ok := v["good"].(float64); ok {
+			total := v["total"].(float64)
+			bk.good, bk.total = &good, &total
+		}
+		tl.bucket = append(tl.bucket, bk)
 	}
 	return nil
 }
@@ -240,12 +257,16 @@ func (r recorder) sliceTimeline(ctx context.Context, ind policies.PlanIndicator,
 		tl.step = time.Duration(ts.SliceSeconds) * time.Second
 	}
 	counts := make([]struct{ good, total float64 }, len(buckets))
+	// A step where no slice counted is a gap in the line, drawn empty; a
+	// step wholly excluded keeps the line where it was.
 	var p point
+	seen, counted, excludedOnly := false, false, true
 	next := w.Start.Add(tl.step)
 	for i, s := range list {
+		excludedOnly = excludedOnly && s.excluded
 		if s.verdict != "" {
+			counted, seen = true, true
 			p.total++
-			p.data = true
 			if s.verdict == "bad" {
 				p.bad++
 			}
@@ -262,7 +283,9 @@ func (r recorder) sliceTimeline(ctx context.Context, ind policies.PlanIndicator,
 		}
 		if !s.End.Before(next) || i == len(list)-1 {
 			p.end = s.End
+			p.data = counted || (excludedOnly && seen)
 			tl.points = append(tl.points, p)
+			counted, excludedOnly = false, true
 			for !next.After(s.End) {
 				next = next.Add(tl.step)
 			}

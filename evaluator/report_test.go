@@ -172,7 +172,7 @@ func TestAReportMeasuresWhatCheckMeasuresAtThePeriodsEnd(t *testing.T) {
 
 func TestAReportChartsEachSLO(t *testing.T) {
 	s := exampleSet(t)
-	period, _ := ParsePeriod("2026-W42")
+	period, _ := ParsePeriod("2026-W43")
 	report, err := evaluateValid(t, s, exampleFiles(t), Options{Period: period})
 	if err != nil {
 		t.Fatal(err)

@@ -22,6 +22,13 @@ type Window struct {
 	// Period is the whole calendar period that holds the window; for a
 	// rolling window, the window itself.
 	Period Interval
+	// Anchor is where the grid of timeslices starts: the start of the
+	// calendar period, or the agreement's effective time for a rolling
+	// window. The slices of a rolling window fall on the same grid
+	// whatever the second a check runs at: on the samples of metrics
+	// scraped on it, which engines that count increase() differently
+	// (VictoriaMetrics) then count alike.
+	Anchor time.Time
 }
 
 // Elapsed is the share of the calendar period that has passed, between 0
@@ -92,9 +99,9 @@ func WindowAt(loc *time.Location, effective time.Time, rolling time.Duration, ca
 	var w Window
 	if calendar != "" {
 		start := PeriodStart(calendar, at.Add(-time.Nanosecond), loc)
-		w = Window{Interval: Interval{start, at}, Calendar: calendar, Period: Interval{start, NextPeriod(calendar, start)}}
+		w = Window{Interval: Interval{start, at}, Calendar: calendar, Period: Interval{start, NextPeriod(calendar, start)}, Anchor: start}
 	} else {
-		w = Window{Interval: Interval{at.Add(-rolling), at}}
+		w = Window{Interval: Interval{at.Add(-rolling), at}, Anchor: effective}
 		w.Period = w.Interval
 	}
 	if w.Start.Before(effective) {
@@ -109,7 +116,7 @@ func WindowAt(loc *time.Location, effective time.Time, rolling time.Duration, ca
 // ClosedWindow returns the window of a closed calendar period, for a
 // report: the whole period [start, end), clipped at the effective date.
 func ClosedWindow(effective time.Time, period Interval) Window {
-	w := Window{Interval: period, Period: period}
+	w := Window{Interval: period, Period: period, Anchor: period.Start}
 	if w.Start.Before(effective) {
 		w.Start = effective
 	}
@@ -117,4 +124,22 @@ func ClosedWindow(effective time.Time, period Interval) Window {
 		w.End = w.Start
 	}
 	return w
+}
+
+// Slices returns the whole slices of length on the window's grid that lie
+// in the window: a partial slice at either end is left out.
+func (w Window) Slices(length time.Duration) []Interval {
+	if length <= 0 {
+		return nil
+	}
+	start := w.Start
+	if !w.Anchor.IsZero() && !w.Anchor.After(start) {
+		k := (start.Sub(w.Anchor) + length - 1) / length
+		start = w.Anchor.Add(k * length)
+	}
+	var out []Interval
+	for s := start; !s.Add(length).After(w.End); s = s.Add(length) {
+		out = append(out, Interval{s, s.Add(length)})
+	}
+	return out
 }

@@ -75,6 +75,11 @@ type PlanIndicator struct {
 	Total       string `json:"total,omitempty"`
 	Value       string `json:"value,omitempty"`
 	Unit        string `json:"unit,omitempty"`
+	// Coverage is the query whose answers say when the source holds data
+	// for the indicator, when it names its own; NoCoverage says that
+	// coverage does not apply to it.
+	Coverage   string `json:"coverage,omitempty"`
+	NoCoverage bool   `json:"no_coverage,omitempty"`
 }
 
 // PlanSLO says how an SLO is measured. Exactly one of WindowSeconds and
@@ -152,7 +157,7 @@ func plan(a *agreements.Agreement) Plan {
 		p.Services = append(p.Services, PlanService{Name: s.Name, Description: s.Description, Includes: s.Includes, Excludes: s.Excludes})
 	}
 	for _, ind := range a.Indicators {
-		pi := PlanIndicator{Kind: string(ind.Kind), Description: ind.Description, Value: string(ind.Value), Unit: ind.Unit}
+		pi := PlanIndicator{Kind: string(ind.Kind), Description: ind.Description, Value: string(ind.Value), Unit: ind.Unit, Coverage: string(ind.Coverage), NoCoverage: ind.NoCoverage}
 		if ind.Ratio != nil {
 			pi.Good, pi.Bad, pi.Total = string(ind.Ratio.Good), string(ind.Ratio.Bad), string(ind.Ratio.Total)
 		}

@@ -134,15 +134,16 @@ func sloObject(s *agreements.SLO, ind *agreements.Indicator) string {
 		field{"max", num(s.Max)},
 		field{"min_events", term(minEvents)},
 		field{"no_data", term(string(s.NoData))},
+		field{"min_coverage", term(s.MinCoverage)},
 		field{"unit", term(ind.Unit)},
 		field{"calendar", term(s.Calendar != "")},
 	)
 }
 
 func responsibilityObject(r *agreements.Responsibility) string {
-	kind, dueUnix, due := "fact", "null", "null"
+	kind, dueUnix, due, minCoverage := "fact", "null", "null", "null"
 	if r.Indicator != "" {
-		kind = "indicator"
+		kind, minCoverage = "indicator", term(r.MinCoverage)
 	}
 	if r.Due != nil {
 		dueUnix, due = term(r.Due.Unix()), term(date(*r.Due))
@@ -156,6 +157,7 @@ func responsibilityObject(r *agreements.Responsibility) string {
 		field{"fact", optionalTerm(r.Fact)},
 		field{"due", due},
 		field{"due_unix", dueUnix},
+		field{"min_coverage", minCoverage},
 	)
 }
 

@@ -52,9 +52,30 @@ func sloCases(s *agreements.SLO) []sloCase {
 	if s.NoData != agreements.NoDataInconclusive {
 		noData = string(s.NoData)
 	}
+	var cases []sloCase
 	if s.Kind == agreements.ValueSLO {
-		return valueCases(s, noData)
+		cases = valueCases(s, noData)
+	} else {
+		cases = countCases(s, noData)
 	}
+	// What would pass, measured over too little of the window: no data.
+	if s.MinCoverage > 0 && len(cases) > 0 && cases[0].want == "pass" && noData != "pass" {
+		short := map[string]any{"coverage": map[string]any{"percent": s.MinCoverage / 2}}
+		for k, v := range cases[0].measurement {
+			short[k] = v
+		}
+		cases = append(cases, sloCase{
+			name:        "short_of_coverage",
+			why:         fmt.Sprintf("A passing figure from data that covers %g%% of the window, less than min_coverage (%g%%): %s, as no_data says.", s.MinCoverage/2, s.MinCoverage, noData),
+			measurement: short,
+			want:        noData,
+		})
+	}
+	return cases
+}
+
+// countCases are the cases of a ratio or timeslice SLO.
+func countCases(s *agreements.SLO, noData string) []sloCase {
 	o := *s.Objective
 	upper := o
 	if s.Warning != nil {

@@ -43,6 +43,12 @@ func queryViews(qs []Query) []queryView {
 		case q.Start != nil && q.End != nil:
 			when = "range " + q.Start.Format(time.RFC3339) + " to " + q.End.Format(time.RFC3339) + ", step " + duration(q.StepSeconds)
 		}
+		if q.Purpose == "coverage" {
+			when = "coverage: " + when
+		}
+		for _, w := range q.Warnings {
+			when += "; accepted warning: " + w
+		}
 		out = append(out, queryView{Expr: q.Query, When: when})
 	}
 	return out

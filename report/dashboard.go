@@ -57,6 +57,8 @@ type gaugeRow struct {
 	Objective string
 	Gauge     gauge
 	Text      string
+	// Coverage is the share of the window the source holds data for.
+	Coverage string
 }
 
 // gauge is a small bar. Fill runs from the left to End; Marks are bound
@@ -161,7 +163,7 @@ func creditLine(a *Agreement) string {
 }
 
 func gaugeFor(id string, s *SLO) gaugeRow {
-	row := gaugeRow{Name: s.Name, Status: statusBadge(s.Status), Measured: measured(s), Objective: objective(s)}
+	row := gaugeRow{Name: s.Name, Status: statusBadge(s.Status), Measured: measured(s), Objective: objective(s), Coverage: coverage(s.Coverage)}
 	g := gauge{ID: id + "-" + s.Name, Width: gaugeWidth, Tone: row.Status.Tone, Empty: true}
 	if s.Kind() == KindValue {
 		g, row.Text = valueGauge(g, s)

@@ -142,8 +142,11 @@ type SLO struct {
 	Message         string   `json:"message"`
 	Window          *Window  `json:"window"`
 	ExcludedSeconds *int64   `json:"excluded_seconds"`
-	Source          *Source  `json:"source"`
-	Queries         []Query  `json:"queries"`
+	// Coverage is how much of the window the source holds data for; nil
+	// when it does not apply or was not measured.
+	Coverage *Coverage `json:"coverage"`
+	Source   *Source   `json:"source"`
+	Queries  []Query   `json:"queries"`
 	// Report holds the series of a report; nil in a plain verdict.
 	Report *SLOReport `json:"report"`
 }
@@ -156,6 +159,22 @@ type Window struct {
 	// window.
 	Calendar string `json:"calendar"`
 }
+
+// Coverage is the share of a window (exclusions cut out) for which the
+// source holds data for the indicator, and what the block requires.
+type Coverage struct {
+	Percent     float64    `json:"percent"`
+	From        *time.Time `json:"from"`
+	To          *time.Time `json:"to"`
+	StepSeconds int64      `json:"step_seconds"`
+	// Note says where data is missing; "" when nothing is.
+	Note     string  `json:"note"`
+	Required float64 `json:"required"`
+}
+
+// Short says whether the source holds data for less of the window than
+// the block requires.
+func (c *Coverage) Short() bool { return c != nil && c.Percent < c.Required }
 
 // Source is where a block is written.
 type Source struct {
@@ -171,6 +190,12 @@ type Query struct {
 	Start       *time.Time `json:"start"`
 	End         *time.Time `json:"end"`
 	StepSeconds int64      `json:"step_seconds"`
+	// Purpose is "coverage" for a query that measured how much of the
+	// window the source holds data for.
+	Purpose string `json:"purpose"`
+	// Warnings are the engine's warnings about the answer that the user
+	// accepted.
+	Warnings []string `json:"warnings"`
 }
 
 // The kinds of SLO in SLOReport.Kind.
@@ -232,12 +257,13 @@ type Responsibility struct {
 	Name  string `json:"name"`
 	Party string `json:"party"`
 	// Status is met, breached, pending or unknown.
-	Status   string   `json:"status"`
-	Measured *float64 `json:"measured"`
-	Due      *Date    `json:"due"`
-	Message  string   `json:"message"`
-	Source   *Source  `json:"source"`
-	Queries  []Query  `json:"queries"`
+	Status   string    `json:"status"`
+	Measured *float64  `json:"measured"`
+	Due      *Date     `json:"due"`
+	Message  string    `json:"message"`
+	Coverage *Coverage `json:"coverage"`
+	Source   *Source   `json:"source"`
+	Queries  []Query   `json:"queries"`
 }
 
 // Credit is the service credit owed for one SLO. One the policy gave no

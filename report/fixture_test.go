@@ -260,10 +260,39 @@ func (c countSim) json(p period, exs []exclusion) obj {
 		"message":          ratioMessage(c.name, measured, c.objective, c.warning, status),
 		"window":           windowJSON(c.window, c.calendar),
 		"excluded_seconds": excludedSeconds,
+		"coverage":         c.coverage(slots),
 		"source":           obj{"file": c.file, "line": c.source},
 		"queries":          c.queries,
 		"report":           c.report(p, slots),
 	}
+}
+
+// coverage is the share of the slots not excluded that have an answer.
+func (c countSim) coverage(slots []slotResult) obj {
+	var counted, held int
+	var from, to time.Time
+	for _, s := range slots {
+		if s.skipped {
+			continue
+		}
+		counted++
+		if s.ok {
+			held++
+			if from.IsZero() {
+				from = s.start
+			}
+			to = s.start.Add(c.slot)
+		}
+	}
+	return coverageJSON(100*float64(held)/float64(counted), from, to, c.slot)
+}
+
+func coverageJSON(percent float64, from, to time.Time, step time.Duration) obj {
+	var note any
+	if percent < 100 {
+		note = "the data has gaps"
+	}
+	return obj{"percent": roundTo(percent, 9), "from": rfc(from), "to": rfc(to), "step_seconds": int64(step.Seconds()), "note": note, "required": 95}
 }
 
 // report is the series of a ratio SLO: the budget spent every hour since
@@ -334,6 +363,9 @@ type valueSim struct {
 	queries                            []any
 	source                             int
 	file                               string
+	// held says that the source holds data for the whole window even
+	// where the indicator has no value (its coverage query answers).
+	held bool
 }
 
 func (g valueSim) over(a, b time.Time) []float64 {
@@ -344,6 +376,23 @@ func (g valueSim) over(a, b time.Time) []float64 {
 		}
 	}
 	return vs
+}
+
+// coverage is the share of the window's hours that have a value.
+func (g valueSim) coverage() obj {
+	var hours, held int
+	var from, to time.Time
+	for t := g.window.Start; t.Before(g.window.End); t = t.Add(time.Hour) {
+		hours++
+		if _, ok := g.value(t); ok || g.held {
+			held++
+			if from.IsZero() {
+				from = t
+			}
+			to = t.Add(time.Hour)
+		}
+	}
+	return coverageJSON(100*float64(held)/float64(hours), from, to, time.Hour)
 }
 
 func (g valueSim) meets(v float64) bool {
@@ -383,6 +432,7 @@ func (g valueSim) json(p period) obj {
 		"message":          g.message(measured, status),
 		"window":           windowJSON(g.window, g.calendar),
 		"excluded_seconds": 0,
+		"coverage":         g.coverage(),
 		"source":           obj{"file": g.file, "line": g.source},
 		"queries":          g.queries,
 		"report": obj{
@@ -726,7 +776,7 @@ func managedSupport() obj {
 		},
 		agg:     maximum,
 		queries: []any{instant("max(max_over_time(incident_ack_minutes{priority='P1'}[${window}]))", p.end, p.end.Sub(p.start))},
-		source:  86, file: file,
+		source:  86, file: file, held: true,
 	}
 	firstResponse := valueSim{
 		name: "first-response", indicator: "first_response_p90", unit: "s",
@@ -744,7 +794,7 @@ func managedSupport() obj {
 		},
 		agg:     percentile(0.9),
 		queries: []any{instant("histogram_quantile(0.9, sum by (le) (increase(ticket_first_response_seconds_bucket{queue='service-desk',priority=~'P3|P4'}[${window}])))", p.end, p.end.Sub(p.start))},
-		source:  102, file: file,
+		source:  102, file: file, held: true,
 	}
 	// Incidents resolved: 30 in the month, two of them late.
 	resolvedAt := map[[2]int]bool{}
@@ -977,10 +1027,36 @@ func warehouseOLA() obj {
 		queries: []any{instant("100 * avg(avg_over_time(probe_success{job='warehouse-sql'}[${window}]))", p.end, p.end.Sub(p.start))},
 		source:  40, file: file,
 	}
+	// The query latency comes from a Prometheus that keeps ten days: the
+	// month's figure would be that of its last third, and is no data.
+	kept := time.Date(2026, 10, 22, 0, 0, 0, 0, kolkata)
+	latency := valueSim{
+		name: "query-latency", indicator: "query_p95", unit: "s",
+		description: "95th percentile of SQL query time",
+		max:         num(2), window: month, calendar: "month",
+		value: func(t time.Time) (float64, bool) {
+			if t.Before(kept) {
+				return 0, false
+			}
+			return float64(110+r.at(t, 30)) / 100, true
+		},
+		agg: maximum,
+		queries: []any{
+			instant("histogram_quantile(0.95, sum by (le) (rate(sql_query_duration_seconds_bucket[${window}])))", p.end, p.end.Sub(p.start)),
+			rangeQuery("histogram_quantile(0.95, sum by (le) (rate(sql_query_duration_seconds_bucket[${window}])))", month, time.Hour),
+		},
+		source: 46, file: file,
+	}
+	short := latency.json(p)
+	short["queries"].([]any)[1].(obj)["purpose"] = "coverage"
+	short["status"], short["measured"] = "no_data", nil
+	note := "nothing before " + rfc(kept.UTC()) + ": the source may not retain the whole window (it keeps 10d, its storage retention)"
+	short["coverage"] = obj{"percent": 32.258064516, "from": rfc(kept.UTC()), "to": rfc(p.end.UTC()), "step_seconds": 3600, "note": note, "required": 95}
+	short["message"] = "query-latency has no data: data covers 32.2581% of the window (from " + rfc(kept.UTC()) + " to " + rfc(p.end.UTC()) + "), less than the 95% required: " + note
 	return obj{
 		"agreement": "warehouse-ola", "title": "Data warehouse operating level agreement", "version": "1.0.0",
-		"status": "compliant", "inactive": nil,
-		"slos": []any{loads.json(p, nil), probe.json(p)},
+		"status": "inconclusive", "inactive": nil,
+		"slos": []any{loads.json(p, nil), probe.json(p), short},
 		"responsibilities": []any{
 			duty("load-monitoring", "platform", "met", 1, nil, "load-monitoring 1: met", file, 52,
 				[]any{instant("min(min_over_time(warehouse_load_alerts_enabled[${window}]))", p.end, p.end.Sub(p.start))}),

@@ -257,3 +257,35 @@ func capitalize(s string) string {
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
 }
+
+// coverage writes how much of a window the source holds data for: 100%,
+// or 32.4% (95% required) when that is too little; an em dash when coverage
+// does not apply.
+func coverage(c *Coverage) string {
+	if c == nil {
+		return unknown
+	}
+	s := number(c.Percent) + "%"
+	if c.Short() {
+		s += " (" + number(c.Required) + "% required)"
+	}
+	return s
+}
+
+// coverageDetail says it in a sentence, with where the data is.
+func coverageDetail(c *Coverage, loc *time.Location) string {
+	if c == nil {
+		return ""
+	}
+	s := number(c.Percent) + "% of the window"
+	if c.Percent < 100 && c.From != nil && c.To != nil {
+		s += ", with data from " + moment(*c.From, loc) + " to " + moment(*c.To, loc)
+	}
+	if c.Short() {
+		s += "; " + number(c.Required) + "% is required"
+	}
+	if c.Note != "" && c.Percent < 100 {
+		s += " (" + c.Note + ")"
+	}
+	return s
+}

@@ -140,9 +140,9 @@ func (md *mdWriter) slos(a *agreementView) {
 		md.line("The agreement has no SLO.")
 		return
 	}
-	t := md.table("SLO", "Status", "Objective:", "Warning:", "Measured:", "Budget left:", "Excluded:")
+	t := md.table("SLO", "Status", "Objective:", "Warning:", "Measured:", "Budget left:", "Excluded:", "Data:")
 	for _, s := range a.SLOs {
-		t.row(cell(s.Name), s.Status.Label(), cell(s.Objective), cell(s.Warning), cell(s.Measured), cell(s.Budget), cell(s.Excluded))
+		t.row(cell(s.Name), s.Status.Label(), cell(s.Objective), cell(s.Warning), cell(s.Measured), cell(s.Budget), cell(s.Excluded), cell(s.Coverage))
 	}
 	for _, s := range a.SLOs {
 		md.slo(s)
@@ -164,6 +164,9 @@ func (md *mdWriter) slo(s *sloView) {
 	}
 	md.line("- Kind: %s", text(s.Kind))
 	md.line("- Window: %s", text(s.Window))
+	if s.CoverageDetail != "" {
+		md.line("- Data: %s", text(s.CoverageDetail))
+	}
 	if s.ChartError != "" {
 		md.line("")
 		md.line("Not charted: %s.", text(s.ChartError))

@@ -24,7 +24,9 @@ func buildSLO(a *Agreement, s *SLO, loc *time.Location, charts bool) *sloView {
 		Excluded:  unknown,
 		Window:    windowText(s.Window, loc),
 		Message:   s.Message,
+		Coverage:  coverage(s.Coverage),
 	}
+	v.CoverageDetail = coverageDetail(s.Coverage, loc)
 	if s.ExcludedSeconds != nil {
 		v.Excluded = duration(*s.ExcludedSeconds)
 	}

@@ -82,7 +82,11 @@ type sloView struct {
 	Excluded    string
 	Window      string
 	Message     string
-	BudgetChart *lineChart
+	// Coverage is the share of the window the source holds data for, as
+	// a figure, and CoverageDetail as a sentence; "" when not measured.
+	Coverage       string
+	CoverageDetail string
+	BudgetChart    *lineChart
 	ValueChart  *lineChart
 	Bars        *barChart
 	// ChartError says why the SLO has no series: the source failed.

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"time"
 
-	"github.com/prometheus/common/model"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -148,18 +147,26 @@ type instrumented struct {
 	m   *metrics
 }
 
-func (i *instrumented) Query(ctx context.Context, q string, t time.Time) (model.Value, error) {
+func (i *instrumented) Query(ctx context.Context, q string, t time.Time) (evaluator.Answer, error) {
 	start := time.Now()
 	v, err := i.src.Query(ctx, q, t)
 	i.m.queries.WithLabelValues("instant", outcome(err)).Observe(time.Since(start).Seconds())
 	return v, err
 }
 
-func (i *instrumented) QueryRange(ctx context.Context, q string, start, end time.Time, step time.Duration) (model.Value, error) {
+func (i *instrumented) QueryRange(ctx context.Context, q string, start, end time.Time, step time.Duration) (evaluator.Answer, error) {
 	t0 := time.Now()
 	v, err := i.src.QueryRange(ctx, q, start, end, step)
 	i.m.queries.WithLabelValues("range", outcome(err)).Observe(time.Since(t0).Seconds())
 	return v, err
+}
+
+// Describe is what the source says of its engine.
+func (i *instrumented) Describe(ctx context.Context) evaluator.Engine {
+	if d, ok := i.src.(evaluator.Describer); ok {
+		return d.Describe(ctx)
+	}
+	return evaluator.Engine{Kind: "other", Ranges: evaluator.RangesUnknown}
 }
 
 func outcome(err error) string {

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/common/model"
 
 	"github.com/entente-dev/entente/evaluator"
 )
@@ -35,27 +34,27 @@ func TestTheDataAPIAnswersForEveryDocumentOfAnAgreement(t *testing.T) {
 // down is a source that cannot be reached.
 type down struct{}
 
-func (down) Query(context.Context, string, time.Time) (model.Value, error) {
-	return nil, &evaluator.SourceError{Query: "q", Err: errors.New("connection refused")}
+func (down) Query(context.Context, string, time.Time) (evaluator.Answer, error) {
+	return evaluator.Answer{}, &evaluator.SourceError{Query: "q", Err: errors.New("connection refused")}
 }
 
-func (down) QueryRange(context.Context, string, time.Time, time.Time, time.Duration) (model.Value, error) {
-	return nil, &evaluator.SourceError{Query: "q", Err: errors.New("connection refused")}
+func (down) QueryRange(context.Context, string, time.Time, time.Time, time.Duration) (evaluator.Answer, error) {
+	return evaluator.Answer{}, &evaluator.SourceError{Query: "q", Err: errors.New("connection refused")}
 }
 
 // slow is a source that answers after the request's context ends.
 type slow struct{ started chan struct{} }
 
-func (s slow) Query(ctx context.Context, _ string, _ time.Time) (model.Value, error) {
+func (s slow) Query(ctx context.Context, _ string, _ time.Time) (evaluator.Answer, error) {
 	select {
 	case s.started <- struct{}{}:
 	default:
 	}
 	<-ctx.Done()
-	return nil, ctx.Err()
+	return evaluator.Answer{}, ctx.Err()
 }
 
-func (s slow) QueryRange(ctx context.Context, q string, t, _ time.Time, _ time.Duration) (model.Value, error) {
+func (s slow) QueryRange(ctx context.Context, q string, t, _ time.Time, _ time.Duration) (evaluator.Answer, error) {
 	return s.Query(ctx, q, t)
 }
 

@@ -33,16 +33,19 @@ agreement "managed-support" {
   }
 
   # The incident and ticketing exporter publishes one series per incident;
-  # max() takes the slowest one in the period.
+  # max() takes the slowest one in the period. A day without an incident
+  # has no sample at all: the data is there when the exporter was scraped.
   indicator "p1_ack_minutes" {
     description = "Slowest acknowledgement of a P1 incident"
     value       = "max(max_over_time(incident_ack_minutes{priority='P1'}[${window}]))"
     unit        = "min"
+    coverage    = "max(max_over_time(up{job='itsm-exporter'}[${window}])) == 1"
   }
   indicator "p2_ack_minutes" {
     description = "Slowest acknowledgement of a P2 incident"
     value       = "max(max_over_time(incident_ack_minutes{priority='P2'}[${window}]))"
     unit        = "min"
+    coverage    = "max(max_over_time(up{job='itsm-exporter'}[${window}])) == 1"
   }
   indicator "first_response_p90" {
     description = "90th percentile time to first response on P3 and P4 tickets"
@@ -76,10 +79,13 @@ agreement "managed-support" {
     value       = "max(max_over_time(node_unpatched_critical_cve_age_days{cluster=~'prod-.*'}[${window}]))"
     unit        = "d"
   }
+  # Recorded only for a day after each decision: no sample means no change
+  # to approve, not missing data.
   indicator "change_approval_hours" {
     description = "Slowest customer approval of a normal change request"
     value       = "max(max_over_time(change_request_approval_hours{approver='customer'}[${window}]))"
     unit        = "h"
+    coverage    = false
   }
 
   # Each UTC day on its own: one late P1 acknowledgement misses that day.

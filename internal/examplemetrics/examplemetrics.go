@@ -515,7 +515,14 @@ func managedSupport() []*family {
 			`{approver="` + c.approver + `",change="` + c.id + `"}`, pts})
 	}
 
-	return []*family{ack, resolved, inTarget, firstResponse, portal, oncall, restores, patches, approvals}
+	// The ITSM exporter that publishes the incidents is scraped every 15
+	// minutes: the acknowledgement SLOs take their coverage from it, since
+	// a day without an incident has no acknowledgement sample at all.
+	exporter := &family{name: "up", typ: "gauge", help: "Whether the ITSM exporter answered its scrape."}
+	exporter.series = []*series{gauge("up", `job="itsm-exporter"`, mustTime("2026-09-30T00:00:00Z"), 15*time.Minute,
+		func(time.Time) string { return "1" })}
+
+	return []*family{ack, resolved, inTarget, firstResponse, portal, oncall, restores, patches, approvals, exporter}
 }
 
 // supportIncidents are the P1 and P2 incidents from 29 September to End.

@@ -32,19 +32,44 @@ const (
 // config scrapes nothing: every sample comes from the backfilled blocks.
 const config = "global:\n  scrape_interval: 1h\nscrape_configs: []\n"
 
+// Options change how Start runs Prometheus.
+type Options struct {
+	// Retention is --storage.tsdb.retention.time (default 100y). Time
+	// retention counts back from the newest block, not from now: a shorter
+	// one deletes the blocks of a backfilled history that end before the
+	// newest sample less the retention, as Prometheus opens them.
+	Retention string
+	// BlockDuration is the longest block promtool writes (default 744h,
+	// 31 days): retention deletes whole blocks, so a shorter one makes it
+	// cut the history closer to the retention.
+	BlockDuration string
+}
+
 // Start backfills openMetricsFile (OpenMetrics text with timestamps in
 // seconds, ending with "# EOF") into a new TSDB, starts Prometheus on it and
 // returns its URL once it is ready. The server is stopped when the test ends.
 func Start(t testing.TB, openMetricsFile string) (url string) {
 	t.Helper()
+	return StartWith(t, openMetricsFile, Options{})
+}
+
+// StartWith is Start with options.
+func StartWith(t testing.TB, openMetricsFile string, opts Options) (url string) {
+	t.Helper()
 	prometheus, promtool := binaries(t)
+	if opts.Retention == "" {
+		opts.Retention = "100y"
+	}
+	if opts.BlockDuration == "" {
+		// Blocks of up to 31 days: promtool's default of 2h makes one block
+		// per two hours of history, slow to open for months of it.
+		opts.BlockDuration = "744h"
+	}
 
 	dir := t.TempDir()
 	data := filepath.Join(dir, "data")
-	// Blocks of up to 31 days: promtool's default of 2h makes one block per
-	// two hours of history, slow to open for months of it.
 	out, err := exec.Command(promtool, "tsdb", "create-blocks-from", "openmetrics",
-		"--max-block-duration=744h", openMetricsFile, data).CombinedOutput()
+		"--max-block-duration="+opts.BlockDuration, openMetricsFile, data).CombinedOutput()
 	if err != nil {
 		t.Fatalf("promtool could not backfill %s: %v\n%s", openMetricsFile, err, out)
 	}
@@ -54,7 +79,7 @@ func Start(t testing.TB, openMetricsFile string) (url string) {
 	}
 
 	for attempt := 1; ; attempt++ {
-		url, retry := start(t, prometheus, data, configFile)
+		url, retry := start(t, prometheus, data, configFile, opts.Retention)
 		if url != "" {
 			return url
 		}
@@ -89,7 +114,7 @@ func binaries(t testing.TB) (prometheus, promtool string) {
 
 // start runs Prometheus on a free port and waits until it is ready. On
 // failure it reports the error and returns retry when the port was taken.
-func start(t testing.TB, prometheus, data, configFile string) (url string, retry bool) {
+func start(t testing.TB, prometheus, data, configFile, retention string) (url string, retry bool) {
 	t.Helper()
 	addr, err := freeAddr()
 	if err != nil {
@@ -103,7 +128,7 @@ func start(t testing.TB, prometheus, data, configFile string) (url string, retry
 		// Time retention counts back from the newest block, not from now,
 		// and would delete the older part of a backfilled history as
 		// Prometheus opens it (15d by default).
-		"--storage.tsdb.retention.time=100y",
+		"--storage.tsdb.retention.time="+retention,
 	)
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {

@@ -73,10 +73,11 @@ func TestARealPrometheusAnswersQueriesOverABackfilledHistory(t *testing.T) {
 	}
 	for _, tt := range instant {
 		t.Run(tt.name, func(t *testing.T) {
-			v, err := p.Query(t.Context(), tt.query, tt.at)
+			a, err := p.Query(t.Context(), tt.query, tt.at)
 			if err != nil {
 				t.Fatal(err)
 			}
+			v := a.Value
 			vec, ok := v.(model.Vector)
 			if !ok {
 				t.Fatalf("got %s, want a vector", v.Type())
@@ -99,7 +100,7 @@ func TestARealPrometheusAnswersQueriesOverABackfilledHistory(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		m := v.(model.Matrix)
+		m := v.Value.(model.Matrix)
 		if len(m) != 1 {
 			t.Fatalf("got %d series, want 1: %v", len(m), m)
 		}

@@ -5,19 +5,19 @@ import data.entente.lib
 ratio := {
 	"name": "availability", "indicator": "availability", "kind": "ratio",
 	"objective": 99.9, "warning": 99.95, "min": null, "max": null,
-	"min_events": 100, "no_data": "inconclusive", "unit": "", "calendar": true,
+	"min_events": 100, "no_data": "inconclusive", "min_coverage": 95, "unit": "", "calendar": true,
 }
 
 latency := {
 	"name": "latency", "indicator": "latency_p99", "kind": "value",
 	"objective": null, "warning": 0.25, "min": null, "max": 0.3,
-	"min_events": 0, "no_data": "inconclusive", "unit": "s", "calendar": false,
+	"min_events": 0, "no_data": "inconclusive", "min_coverage": 95, "unit": "s", "calendar": false,
 }
 
 uptime := {
 	"name": "uptime", "indicator": "probe_up", "kind": "timeslice",
 	"objective": 99.5, "warning": null, "min": null, "max": null,
-	"min_events": 1, "no_data": "fail", "unit": "", "calendar": false,
+	"min_events": 1, "no_data": "fail", "min_coverage": 95, "unit": "", "calendar": false,
 }
 
 slo_with(def, m) := lib.slo(def, {"measurements": {"slos": {def.name: m}}})
@@ -90,6 +90,53 @@ test_counts_out_of_order_are_an_error if {
 	slo_with(ratio, "99.9").status == "error"
 }
 
+# A third of the window: a Prometheus that keeps ten days, a month measured.
+third := {"percent": 32.4, "from": "2026-10-21T12:00:00Z", "to": "2026-10-31T23:00:00Z", "step_seconds": 3600, "note": "the source may not retain the whole window"}
+
+test_too_little_coverage_is_no_data_whatever_was_measured if {
+	r := slo_with(ratio, {"good": 10000, "total": 10000, "coverage": third})
+	r.status == "no_data"
+	r.measured == null
+	r.burn_rate == null
+	r.good == null
+	r.message == "availability has no data: data covers 32.4% of the window (from 2026-10-21T12:00:00Z to 2026-10-31T23:00:00Z), less than the 95% required: the source may not retain the whole window"
+	r.coverage.percent == 32.4
+	r.coverage.required == 95
+}
+
+test_too_little_coverage_then_follows_the_no_data_policy if {
+	r := slo_with(object.union(ratio, {"no_data": "fail"}), {"good": 10000, "total": 10000, "coverage": third})
+	r.status == "fail"
+	r.measured == null
+	endswith(r.message, "(counted as fail, as no_data says)")
+}
+
+test_enough_coverage_measures_as_usual if {
+	r := slo_with(ratio, {"good": 9996, "total": 10000, "coverage": object.union(third, {"percent": 95})})
+	r.status == "pass"
+	r.coverage.percent == 95
+	slo_with(object.union(ratio, {"min_coverage": 0}), {"good": 9996, "total": 10000, "coverage": object.union(third, {"percent": 0})}).status == "pass"
+}
+
+test_no_coverage_given_is_not_checked if {
+	r := slo_with(ratio, {"good": 9996, "total": 10000})
+	r.status == "pass"
+	r.coverage == null
+}
+
+test_coverage_that_is_not_a_percentage_is_an_error if {
+	slo_with(ratio, {"good": 9996, "total": 10000, "coverage": {"percent": 101}}).status == "error"
+	slo_with(ratio, {"good": 9996, "total": 10000, "coverage": {"percent": "all"}}).status == "error"
+	slo_with(ratio, {"good": 9996, "total": 10000, "coverage": 100}).status == "error"
+}
+
+test_no_counts_with_a_reason_is_no_data_that_says_why if {
+	r := slo_with(ratio, {"good": null, "total": null, "reason": "the bad query returns no number"})
+	r.status == "no_data"
+	r.message == "availability has no data: the bad query returns no number"
+	slo_with(ratio, {"good": null, "total": 10}).status == "error"
+}
+
 test_value_under_the_warning_passes if {
 	r := slo_with(latency, {"value": 0.2})
 	r.status == "pass"
@@ -150,7 +197,7 @@ test_a_fact_after_its_due_date if {
 	duty(object.union(access, {"due_unix": null, "due": null}), "2026-01-01T00:00:00Z", {"staging_access_granted": false}).status == "breached"
 }
 
-ack := {"name": "p1-acknowledgement", "party": "provider", "kind": "indicator", "max": 15, "min": null, "due": null, "due_unix": null}
+ack := {"name": "p1-acknowledgement", "party": "provider", "kind": "indicator", "max": 15, "min": null, "due": null, "due_unix": null, "min_coverage": 95}
 
 test_a_measured_responsibility if {
 	lib.responsibility(ack, {"measurements": {"responsibilities": {"p1-acknowledgement": {"value": 12}}}}).status == "met"
@@ -159,6 +206,15 @@ test_a_measured_responsibility if {
 	r.measured == 22
 	lib.responsibility(ack, {"measurements": {"responsibilities": {"p1-acknowledgement": {"value": null}}}}).status == "unknown"
 	lib.responsibility(ack, {"measurements": {"responsibilities": {"p1-acknowledgement": {"error": "timeout"}}}}).status == "unknown"
+}
+
+test_a_responsibility_measured_over_too_little_of_its_window_is_unknown if {
+	r := lib.responsibility(ack, {"measurements": {"responsibilities": {"p1-acknowledgement": {"value": 12, "coverage": third}}}})
+	r.status == "unknown"
+	r.measured == null
+	startswith(r.message, "p1-acknowledgement has no data: data covers 32.4% of the window")
+	r.coverage.required == 95
+	lib.responsibility(ack, {"measurements": {"responsibilities": {"p1-acknowledgement": {"value": 12, "coverage": object.union(third, {"percent": 99})}}}}).status == "met"
 }
 
 fee := {"monthly": 12000, "currency": "EUR", "credit_cap_percent": 50}

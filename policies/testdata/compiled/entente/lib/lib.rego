@@ -13,8 +13,15 @@
 #
 # "at" is the evaluation time (now when absent). A ratio or timeslice SLO is
 # measured as good and total counts, a value SLO or responsibility as a value
-# (null when there is no data). A measurement that failed is {"error": "why"}.
-# "elapsed" is the share of a calendar period that has passed (default 1).
+# (null when there is no data, with the "reason" when there is one). A
+# measurement that failed is {"error": "why"}. "elapsed" is the share of a
+# calendar period that has passed (default 1). "coverage", when given, is
+# how much of the window the source holds data for:
+#
+#   {"percent": 32.4, "from": "2026-10-21T12:00:00Z", "to": "...",
+#    "step_seconds": 3600, "note": "the source may not retain the whole window"}
+#
+# Below the block's min_coverage, it has no data, whatever was measured.
 package entente.lib
 
 # now is the evaluation time, in seconds since the epoch: "at" as an RFC
@@ -54,6 +61,7 @@ slo(def, inp) := {
 	"message": _slo_message(def, raw, status, obs),
 	"window": _echo(m, "window"),
 	"excluded_seconds": _echo(m, "excluded_seconds"),
+	"coverage": _coverage(def, m),
 } if {
 	m := measurement(inp, "slos", def.name)
 	obs := _observe(def, m)
@@ -68,7 +76,10 @@ _echo(m, key) := m[key] if {
 	is_object(m)
 } else := null
 
-_failed(why) := {"error": why, "good": null, "total": null, "measured": null}
+_failed(why) := {"error": why, "good": null, "total": null, "measured": null, "reason": null}
+
+# _no_data is a measurement without data, and why when it is known.
+_no_data(why) := {"error": null, "good": null, "total": null, "measured": null, "reason": why}
 
 # _observe reads a measurement into good and total counts and the measured
 # value, or the error that kept it from being measured.
@@ -80,25 +91,70 @@ _observe(def, m) := _failed("no measurement was given") if {
 	is_string(m.error)
 } else := _failed("elapsed must be a number from 0 to 1") if {
 	not _elapsed_valid(m)
+} else := _failed("coverage must be an object whose percent is a number from 0 to 100") if {
+	not _coverage_valid(m)
+} else := _no_data(_uncovered(def, m.coverage)) if {
+	m.coverage.percent < def.min_coverage
 } else := _observe_value(m) if {
 	def.kind == "value"
 } else := _observe_counts(def, m)
 
-_observe_value(m) := {"error": null, "good": null, "total": null, "measured": m.value} if {
+_observe_value(m) := {"error": null, "good": null, "total": null, "measured": m.value, "reason": null} if {
 	is_number(m.value)
-} else := {"error": null, "good": null, "total": null, "measured": null} if {
+} else := _no_data(_reason(m)) if {
 	m.value == null
 } else := _failed("the measurement has no value") if {
 	not "value" in object.keys(m)
 } else := _failed("the value is not a number")
 
-_observe_counts(def, m) := _failed("good and total must be numbers") if {
+_observe_counts(def, m) := _no_data(_reason(m)) if {
+	m.good == null
+	m.total == null
+} else := _failed("good and total must be numbers") if {
 	not _has_counts(m)
 } else := _failed(sprintf("good (%v) must be between 0 and total (%v)", [m.good, m.total])) if {
 	not _counts_in_order(m)
-} else := {"error": null, "good": m.good, "total": m.total, "measured": null} if {
+} else := {"error": null, "good": m.good, "total": m.total, "measured": null, "reason": null} if {
 	m.total < def.min_events
-} else := {"error": null, "good": m.good, "total": m.total, "measured": (100 * m.good) / m.total}
+} else := {"error": null, "good": m.good, "total": m.total, "measured": (100 * m.good) / m.total, "reason": null}
+
+# _reason is why a measurement has no data, when the evaluator says.
+_reason(m) := m.reason if {
+	is_string(m.reason)
+} else := null
+
+_coverage_valid(m) if not "coverage" in object.keys(m)
+
+_coverage_valid(m) if m.coverage == null
+
+_coverage_valid(m) if {
+	is_number(m.coverage.percent)
+	m.coverage.percent >= 0
+	m.coverage.percent <= 100
+}
+
+# _coverage is the coverage of a block's window, with what is required.
+_coverage(def, m) := object.union(m.coverage, {"required": def.min_coverage}) if {
+	is_object(m)
+	is_object(m.coverage)
+} else := null
+
+# _uncovered says how little of the window the source holds data for.
+_uncovered(def, c) := sprintf("data covers %v%% of the window%s, less than the %v%% required%s", [
+	_for_people(c.percent),
+	_span(c),
+	def.min_coverage,
+	_note(c),
+])
+
+_span(c) := sprintf(" (from %s to %s)", [c.from, c.to]) if {
+	is_string(c.from)
+	is_string(c.to)
+} else := ""
+
+_note(c) := concat("", [": ", c.note]) if {
+	is_string(c.note)
+} else := ""
 
 _has_counts(m) if {
 	is_number(m.good)
@@ -192,7 +248,11 @@ else := null
 
 _slo_message(def, "error", _, obs) := sprintf("%s could not be measured: %s", [def.name, obs.error])
 
-_slo_message(def, "no_data", status, obs) := concat("", [sprintf("%s has no data", [def.name]), _events(def, obs), _counted_as(status)])
+_slo_message(def, "no_data", status, obs) := concat("", [sprintf("%s has no data", [def.name]), _why(def, obs), _counted_as(status)])
+
+_why(def, obs) := concat("", [": ", obs.reason]) if {
+	is_string(obs.reason)
+} else := _events(def, obs)
 
 _slo_message(def, raw, _, obs) := sprintf("%s %s %s %s", [def.name, _show(def, obs.measured), _verb(def, raw), _bound(def, raw)]) if {
 	not raw in {"error", "no_data"}
@@ -268,10 +328,11 @@ responsibility(def, inp) := {
 	"measured": obs.measured,
 	"due": def.due,
 	"message": _duty_message(def, status, obs),
+	"coverage": _coverage(def, m),
 } if {
 	def.kind == "indicator"
 	m := measurement(inp, "responsibilities", def.name)
-	obs := _observe({"kind": "value", "calendar": false}, m)
+	obs := _observe({"kind": "value", "calendar": false, "min_coverage": def.min_coverage}, m)
 	status := _measured_duty(def, obs)
 }
 
@@ -282,6 +343,7 @@ responsibility(def, inp) := {
 	"measured": null,
 	"due": def.due,
 	"message": _fact_message(def, status, fact),
+	"coverage": null,
 } if {
 	def.kind == "fact"
 	fact := object.get(inp, ["facts", def.fact], null)
@@ -290,6 +352,8 @@ responsibility(def, inp) := {
 
 _duty_message(def, "unknown", obs) := sprintf("%s could not be measured: %s", [def.name, obs.error]) if {
 	obs.error != null
+} else := sprintf("%s has no data: %s", [def.name, obs.reason]) if {
+	is_string(obs.reason)
 } else := sprintf("%s has no data", [def.name])
 
 _duty_message(def, status, obs) := sprintf("%s %v: %s", [def.name, _for_people(obs.measured), status]) if {

@@ -21,6 +21,12 @@ test_availability_without_data if {
 	slos.availability.status == "fail" with input as {"at": "2026-04-02T04:00:00Z", "measurements": {"slos": {"availability": {"good": 999, "total": 999}}}}
 }
 
+# A passing figure from data that covers 47.5% of the window, less than
+# min_coverage (95%): fail, as no_data says.
+test_availability_short_of_coverage if {
+	slos.availability.status == "fail" with input as {"at": "2026-04-02T04:00:00Z", "measurements": {"slos": {"availability": {"coverage": {"percent": 47.5}, "good": 999900001, "total": 1000000000}}}}
+}
+
 # Well inside 0.3: pass.
 test_geocode_latency_passes if {
 	slos["geocode-latency"].status == "pass" with input as {"at": "2026-04-02T04:00:00Z", "measurements": {"slos": {"geocode-latency": {"value": 0.15}}}}
@@ -56,6 +62,12 @@ test_latency_hours_without_data if {
 	slos["latency-hours"].status == "no_data" with input as {"at": "2026-04-02T04:00:00Z", "measurements": {"slos": {"latency-hours": {"good": 0, "total": 0}}}}
 }
 
+# A passing figure from data that covers 47.5% of the window, less than
+# min_coverage (95%): no_data, as no_data says.
+test_latency_hours_short_of_coverage if {
+	slos["latency-hours"].status == "no_data" with input as {"at": "2026-04-02T04:00:00Z", "measurements": {"slos": {"latency-hours": {"coverage": {"percent": 47.5}, "good": 995000000, "total": 1000000000}}}}
+}
+
 # Halfway between 99.5% and 100%: pass.
 test_tile_availability_passes if {
 	slos["tile-availability"].status == "pass" with input as {"at": "2026-04-02T04:00:00Z", "measurements": {"slos": {"tile-availability": {"good": 997500000, "total": 1000000000}}}}
@@ -69,6 +81,12 @@ test_tile_availability_fails if {
 # No slice counted: no_data, as no_data says.
 test_tile_availability_without_data if {
 	slos["tile-availability"].status == "no_data" with input as {"at": "2026-04-02T04:00:00Z", "measurements": {"slos": {"tile-availability": {"good": 0, "total": 0}}}}
+}
+
+# A passing figure from data that covers 47.5% of the window, less than
+# min_coverage (95%): no_data, as no_data says.
+test_tile_availability_short_of_coverage if {
+	slos["tile-availability"].status == "no_data" with input as {"at": "2026-04-02T04:00:00Z", "measurements": {"slos": {"tile-availability": {"coverage": {"percent": 47.5}, "good": 997500000, "total": 1000000000}}}}
 }
 
 # Well inside 99.8: pass.
@@ -89,4 +107,10 @@ test_external_uptime_fails if {
 # No value: no_data, as no_data says.
 test_external_uptime_without_data if {
 	slos["external-uptime"].status == "no_data" with input as {"at": "2026-04-02T04:00:00Z", "measurements": {"slos": {"external-uptime": {"value": null}}}}
+}
+
+# A passing figure from data that covers 47.5% of the window, less than
+# min_coverage (95%): no_data, as no_data says.
+test_external_uptime_short_of_coverage if {
+	slos["external-uptime"].status == "no_data" with input as {"at": "2026-04-02T04:00:00Z", "measurements": {"slos": {"external-uptime": {"coverage": {"percent": 47.5}, "value": 199.6}}}}
 }

@@ -61,6 +61,12 @@ test_first_response_without_data if {
 	slos["first-response"].status == "no_data" with input as {"at": "2026-01-02T00:00:00Z", "measurements": {"slos": {"first-response": {"value": null}}}}
 }
 
+# A passing figure from data that covers 47.5% of the window, less than
+# min_coverage (95%): no_data, as no_data says.
+test_first_response_short_of_coverage if {
+	slos["first-response"].status == "no_data" with input as {"at": "2026-01-02T00:00:00Z", "measurements": {"slos": {"first-response": {"coverage": {"percent": 47.5}, "value": 5400}}}}
+}
+
 # Halfway between 97.5% and 100%: pass.
 test_resolution_passes if {
 	slos.resolution.status == "pass" with input as {"at": "2026-01-02T00:00:00Z", "measurements": {"slos": {"resolution": {"good": 987500000, "total": 1000000000}}}}
@@ -81,6 +87,12 @@ test_resolution_without_data if {
 	slos.resolution.status == "no_data" with input as {"at": "2026-01-02T00:00:00Z", "measurements": {"slos": {"resolution": {"good": 4, "total": 4}}}}
 }
 
+# A passing figure from data that covers 47.5% of the window, less than
+# min_coverage (95%): no_data, as no_data says.
+test_resolution_short_of_coverage if {
+	slos.resolution.status == "no_data" with input as {"at": "2026-01-02T00:00:00Z", "measurements": {"slos": {"resolution": {"coverage": {"percent": 47.5}, "good": 987500000, "total": 1000000000}}}}
+}
+
 # Halfway between 99.5% and 100%: pass.
 test_portal_availability_passes if {
 	slos["portal-availability"].status == "pass" with input as {"at": "2026-01-02T00:00:00Z", "measurements": {"slos": {"portal-availability": {"good": 997500000, "total": 1000000000}}}}
@@ -96,6 +108,12 @@ test_portal_availability_without_data if {
 	slos["portal-availability"].status == "no_data" with input as {"at": "2026-01-02T00:00:00Z", "measurements": {"slos": {"portal-availability": {"good": 0, "total": 0}}}}
 }
 
+# A passing figure from data that covers 47.5% of the window, less than
+# min_coverage (95%): no_data, as no_data says.
+test_portal_availability_short_of_coverage if {
+	slos["portal-availability"].status == "no_data" with input as {"at": "2026-01-02T00:00:00Z", "measurements": {"slos": {"portal-availability": {"coverage": {"percent": 47.5}, "good": 997500000, "total": 1000000000}}}}
+}
+
 # Halfway between 99.9% and 100%: pass.
 test_oncall_coverage_passes if {
 	slos["oncall-coverage"].status == "pass" with input as {"at": "2026-01-02T00:00:00Z", "measurements": {"slos": {"oncall-coverage": {"good": 999500000, "total": 1000000000}}}}
@@ -109,4 +127,10 @@ test_oncall_coverage_fails if {
 # No slice counted: no_data, as no_data says.
 test_oncall_coverage_without_data if {
 	slos["oncall-coverage"].status == "no_data" with input as {"at": "2026-01-02T00:00:00Z", "measurements": {"slos": {"oncall-coverage": {"good": 0, "total": 0}}}}
+}
+
+# A passing figure from data that covers 47.5% of the window, less than
+# min_coverage (95%): no_data, as no_data says.
+test_oncall_coverage_short_of_coverage if {
+	slos["oncall-coverage"].status == "no_data" with input as {"at": "2026-01-02T00:00:00Z", "measurements": {"slos": {"oncall-coverage": {"coverage": {"percent": 47.5}, "good": 999500000, "total": 1000000000}}}}
 }

@@ -21,6 +21,12 @@ test_availability_without_data if {
 	slos.availability.status == "no_data" with input as {"at": "2026-01-01T23:00:00Z", "measurements": {"slos": {"availability": {"good": 99, "total": 99}}}}
 }
 
+# A passing figure from data that covers 47.5% of the window, less than
+# min_coverage (95%): no_data, as no_data says.
+test_availability_short_of_coverage if {
+	slos.availability.status == "no_data" with input as {"at": "2026-01-01T23:00:00Z", "measurements": {"slos": {"availability": {"coverage": {"percent": 47.5}, "good": 999750000, "total": 1000000000}}}}
+}
+
 # Well inside 0.25: pass.
 test_latency_passes if {
 	slos.latency.status == "pass" with input as {"at": "2026-01-01T23:00:00Z", "measurements": {"slos": {"latency": {"value": 0.125}}}}
@@ -41,6 +47,12 @@ test_latency_without_data if {
 	slos.latency.status == "no_data" with input as {"at": "2026-01-01T23:00:00Z", "measurements": {"slos": {"latency": {"value": null}}}}
 }
 
+# A passing figure from data that covers 47.5% of the window, less than
+# min_coverage (95%): no_data, as no_data says.
+test_latency_short_of_coverage if {
+	slos.latency.status == "no_data" with input as {"at": "2026-01-01T23:00:00Z", "measurements": {"slos": {"latency": {"coverage": {"percent": 47.5}, "value": 0.125}}}}
+}
+
 # Halfway between 99.5% and 100%: pass.
 test_uptime_passes if {
 	slos.uptime.status == "pass" with input as {"at": "2026-01-01T23:00:00Z", "measurements": {"slos": {"uptime": {"good": 997500000, "total": 1000000000}}}}
@@ -54,4 +66,10 @@ test_uptime_fails if {
 # No slice counted: no_data, as no_data says.
 test_uptime_without_data if {
 	slos.uptime.status == "no_data" with input as {"at": "2026-01-01T23:00:00Z", "measurements": {"slos": {"uptime": {"good": 0, "total": 0}}}}
+}
+
+# A passing figure from data that covers 47.5% of the window, less than
+# min_coverage (95%): no_data, as no_data says.
+test_uptime_short_of_coverage if {
+	slos.uptime.status == "no_data" with input as {"at": "2026-01-01T23:00:00Z", "measurements": {"slos": {"uptime": {"coverage": {"percent": 47.5}, "good": 997500000, "total": 1000000000}}}}
 }
