@@ -201,8 +201,8 @@ type SLO struct {
 	NoData     NoDataPolicy   `json:"no_data"`
 	// MinCoverage is the percentage of the window the source must hold
 	// data for; below it the SLO has no data.
-	MinCoverage float64 `json:"min_coverage"`
-	DeclRange  hcl.Range      `json:"-"`
+	MinCoverage float64   `json:"min_coverage"`
+	DeclRange   hcl.Range `json:"-"`
 
 	attrs hcl.Attributes
 }
@@ -270,8 +270,8 @@ type Responsibility struct {
 	Due         *time.Time     `json:"due"`
 	// MinCoverage is as an SLO's, for a responsibility measured by an
 	// indicator.
-	MinCoverage float64 `json:"min_coverage,omitempty"`
-	DeclRange   hcl.Range      `json:"-"`
+	MinCoverage float64   `json:"min_coverage,omitempty"`
+	DeclRange   hcl.Range `json:"-"`
 
 	attrs hcl.Attributes
 }

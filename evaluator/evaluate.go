@@ -70,7 +70,7 @@ type Verdict struct {
 	Period *Period `json:"period,omitempty"`
 	// DataSource is what the measurements come from, as it described
 	// itself.
-	DataSource *Engine           `json:"data_source,omitempty"`
+	DataSource *Engine          `json:"data_source,omitempty"`
 	Agreements []map[string]any `json:"agreements"`
 }
 

@@ -79,7 +79,6 @@ func figure(f float64) string {
 	return strconv.FormatFloat(math.Round(f*1e4)/1e4, 'f', -1, 64)
 }
 
-
 // ratio counts good and total events over the included intervals: each
 // interval [a, b] is measured at b over its own length, and the counts are
 // summed. An interval with no series at all adds nothing (coverage tells

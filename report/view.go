@@ -87,8 +87,8 @@ type sloView struct {
 	Coverage       string
 	CoverageDetail string
 	BudgetChart    *lineChart
-	ValueChart  *lineChart
-	Bars        *barChart
+	ValueChart     *lineChart
+	Bars           *barChart
 	// ChartError says why the SLO has no series: the source failed.
 	ChartError string
 	// Buckets and BucketHead are the table that stands for the charts in

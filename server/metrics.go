@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"time"
 
-
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-
 	"github.com/entente-dev/entente/evaluator"
 )
 
