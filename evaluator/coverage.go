@@ -235,10 +235,14 @@ func (c *coverage) explain(w Window, e Engine) {
 	var parts []string
 	switch {
 	case c.from.IsZero():
-		parts = append(parts, "the source holds no data for the indicator in the window"+kept(w, e))
+		parts = append(parts, "the source holds no data for the indicator in the window"+keeps(w, e))
 	default:
 		if c.from.After(w.Start.Add(c.step)) {
-			parts = append(parts, fmt.Sprintf("nothing before %s", stamp(c.from))+kept(w, e))
+			why := ": the source may not retain the whole window"
+			if e.Kind == "files" {
+				why = ": the metric files do not go that far back for this indicator"
+			}
+			parts = append(parts, "nothing before "+stamp(c.from)+why+keeps(w, e))
 		}
 		if c.to.Before(w.End.Add(-c.step)) {
 			parts = append(parts, fmt.Sprintf("nothing after %s: is the metric still collected?", stamp(c.to)))
@@ -250,16 +254,16 @@ func (c *coverage) explain(w Window, e Engine) {
 	c.note = strings.Join(parts, "; ")
 }
 
-// kept says what may explain data missing from the window's start.
-func kept(w Window, e Engine) string {
+// keeps says what the source holds, where that may explain data missing
+// from the window's start.
+func keeps(w Window, e Engine) string {
 	switch {
+	case e.Retention != "":
+		return " (it keeps " + e.Retention + ", its storage retention)"
 	case e.Kind == "files":
 		if first, err := time.Parse(time.RFC3339Nano, e.DataStart); err == nil && first.After(w.Start) {
-			return ": the metric files do not go back to the window's start (their oldest sample is at " + e.DataStart + ")"
+			return " (their oldest sample is at " + e.DataStart + ")"
 		}
-		return ": the metric files do not go that far back for this indicator"
-	case e.Retention != "":
-		return ": the source may not retain the whole window (it keeps " + e.Retention + ", its storage retention)"
 	}
-	return ": the source may not retain the whole window"
+	return ""
 }

@@ -182,7 +182,7 @@ func (s *Server) agreementReport(c echo.Context) error {
 		}
 		ctx, cancel := context.WithTimeout(c.Request().Context(), s.cfg.RequestTimeout)
 		defer cancel()
-		v, err := set.Evaluate(ctx, s.cfg.Source, evaluator.Options{Period: period, Now: now, Agreements: []string{name}, Facts: s.cfg.Facts, Logger: s.cfg.Logger})
+		v, err := set.Evaluate(ctx, s.cfg.Source, evaluator.Options{Period: period, Now: now, Agreements: []string{name}, Facts: s.cfg.Facts, Logger: s.cfg.Logger, AcceptWarnings: s.cfg.AcceptWarnings})
 		switch {
 		case errors.Is(err, evaluator.ErrPeriodNotOver):
 			return fail(http.StatusBadRequest, "period_not_over", err.Error())

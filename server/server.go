@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -53,6 +54,9 @@ type Config struct {
 	// MaxEvaluations bounds the evaluations from the source running at once
 	// for requests (default 8); more are refused with 503.
 	MaxEvaluations int
+	// AcceptWarnings are the warnings of the source's answers that are
+	// harmless (evaluator.Options.AcceptWarnings).
+	AcceptWarnings []*regexp.Regexp
 	Logger         *slog.Logger
 }
 
@@ -340,7 +344,7 @@ func (s *Server) evaluate(c echo.Context) error {
 	if err := decode(c, &req, true); err != nil {
 		return err
 	}
-	opts := evaluator.Options{Agreements: []string{name}, Logger: s.cfg.Logger, Facts: s.cfg.Facts}
+	opts := evaluator.Options{Agreements: []string{name}, Logger: s.cfg.Logger, Facts: s.cfg.Facts, AcceptWarnings: s.cfg.AcceptWarnings}
 	if req.At != nil {
 		at, err := time.Parse(time.RFC3339, *req.At)
 		if err != nil {
@@ -572,7 +576,7 @@ func (s *Server) evaluateAll(ctx context.Context) {
 		s.ready.Store(true)
 		return
 	}
-	v, err := set.Evaluate(ctx, s.cfg.Source, evaluator.Options{At: s.cfg.Now(), Facts: s.cfg.Facts, Logger: s.cfg.Logger})
+	v, err := set.Evaluate(ctx, s.cfg.Source, evaluator.Options{At: s.cfg.Now(), Facts: s.cfg.Facts, Logger: s.cfg.Logger, AcceptWarnings: s.cfg.AcceptWarnings})
 	if err != nil {
 		s.metrics.evaluations.WithLabelValues("failed").Inc()
 		s.cfg.Logger.Error("periodic evaluation failed", "error", err)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -72,6 +73,7 @@ func (c *checkConfig) sourceFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.prometheus.KeyFile, "prometheus-key-file", "", "client key `FILE` for Prometheus")
 	fs.BoolVar(&c.prometheus.InsecureSkipVerify, "prometheus-insecure-skip-verify", false, "do not verify Prometheus's certificate")
 	fs.DurationVar(&c.prometheus.Timeout, "query-timeout", 30*time.Second, "the `timeout` of each query")
+	fs.Var(&c.acceptWarnings, "accept-warning", "take answers whose warning matches `REGEX` (repeatable): any other warning, or a partial answer, makes the SLOs measured from it errors")
 	fs.Var(&c.metrics, "metrics", "measure from the metric history in `FILE` (repeatable)")
 	fs.StringVar(&c.measurements, "measurements", "", "decide on the measurements in `FILE`, without queries")
 }
@@ -79,6 +81,7 @@ func (c *checkConfig) sourceFlags(fs *flag.FlagSet) {
 type checkConfig struct {
 	prometheus      evaluator.PrometheusConfig
 	headers         repeated
+	acceptWarnings  repeated
 	metrics         repeated
 	measurements    string
 	facts           string
@@ -143,7 +146,12 @@ func check(ctx context.Context, e *env, c *checkConfig, paths []string) int {
 		e.errorf("%s", err)
 		return exitInvalid
 	}
-	opts := evaluator.Options{At: at, Facts: facts, Agreements: c.agreements, Logger: e.logger}
+	accept, err := c.accepted()
+	if err != nil {
+		e.errorf("%s", err)
+		return exitInvalid
+	}
+	opts := evaluator.Options{At: at, Facts: facts, Agreements: c.agreements, Logger: e.logger, AcceptWarnings: accept}
 
 	var verdict *evaluator.Verdict
 	switch {
@@ -183,6 +191,19 @@ func check(ctx context.Context, e *env, c *checkConfig, paths []string) int {
 		return exitInvalid
 	}
 	return exitCode(verdict, c.failOn)
+}
+
+// accepted compiles the regular expressions of --accept-warning.
+func (c *checkConfig) accepted() ([]*regexp.Regexp, error) {
+	var out []*regexp.Regexp
+	for _, s := range c.acceptWarnings {
+		re, err := regexp.Compile(s)
+		if err != nil {
+			return nil, fmt.Errorf("--accept-warning %q is not a regular expression: %w", s, err)
+		}
+		out = append(out, re)
+	}
+	return out, nil
 }
 
 // write writes a command's result to the file named, or to standard

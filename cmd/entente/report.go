@@ -98,12 +98,17 @@ func writeReport(ctx context.Context, e *env, c *checkConfig, label string, path
 		e.errorf("%s", err)
 		return exitInvalid
 	}
+	accept, err := c.accepted()
+	if err != nil {
+		e.errorf("%s", err)
+		return exitInvalid
+	}
 	src, closeSource, code := openSource(ctx, e, c)
 	if code != exitOK {
 		return code
 	}
 	defer closeSource()
-	verdict, err := set.Evaluate(ctx, src, evaluator.Options{Period: period, Facts: facts, Agreements: c.agreements, Logger: e.logger})
+	verdict, err := set.Evaluate(ctx, src, evaluator.Options{Period: period, Facts: facts, Agreements: c.agreements, Logger: e.logger, AcceptWarnings: accept})
 	if err != nil {
 		e.errorf("%s", err)
 		return exitInvalid

@@ -133,9 +133,14 @@ on SIGINT or SIGTERM.`,
 				defer f.Close()
 				decisionLog = f
 			}
+			accept, err := c.accepted()
+			if err != nil {
+				e.errorf("%s", err)
+				return exitInvalid
+			}
 			cfg := server.Config{
 				Set: set, Source: src, Facts: facts, Interval: *interval, Tokens: tokens, DecisionLog: decisionLog,
-				RequestTimeout: *requestTimeout, MaxEvaluations: *maxEvaluations, Logger: e.logger,
+				RequestTimeout: *requestTimeout, MaxEvaluations: *maxEvaluations, Logger: e.logger, AcceptWarnings: accept,
 			}
 			if !at.IsZero() {
 				cfg.Now = func() time.Time { return at }
