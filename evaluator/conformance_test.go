@@ -2,6 +2,7 @@ package evaluator
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -257,5 +258,117 @@ func TestEveryEngineGivesTheSameVerdicts(t *testing.T) {
 				agree(t, e.name, got, want)
 			}
 		})
+	}
+}
+
+// TestVictoriaMetricsGivesTheExamplesVerdicts checks the examples against
+// VictoriaMetrics, started with its default flags, loaded with their
+// histories: the same verdicts as from the metric files, at the time the
+// history is made for (on every slice grid), two and a half minutes later
+// (on none), and in the reports of October and of its week 43.
+//
+// Not later than that: VictoriaMetrics looks for the sample before a range
+// only 5 minutes back, and counts the first sample in the range of a
+// counter scraped less often from zero (docs/sources.md). The examples'
+// restore tests, sampled every 6 hours, count 16 at 12:07:31, not 3.
+func TestVictoriaMetricsGivesTheExamplesVerdicts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: not starting VictoriaMetrics")
+	}
+	victoria, err := NewPrometheus(PrometheusConfig{URL: vmtest.Start(t, examplesFile(t))}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := exampleFiles(t)
+	s := exampleSet(t)
+	at := time.Date(2026, 10, 22, 12, 0, 0, 0, time.UTC)
+	october, _ := ParsePeriod("2026-10")
+	week, _ := ParsePeriod("2026-W43")
+	for _, c := range []struct {
+		name string
+		opts Options
+	}{
+		{"at 22 October 12:00", Options{At: at}},
+		{"at 22 October 12:02:31", Options{At: at.Add(2*time.Minute + 31*time.Second)}},
+		{"the report of October", Options{Period: october}},
+		{"the report of week 43", Options{Period: week}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			c.opts.Facts = exampleFacts(t)
+			want, err := evaluateValid(t, s, files, c.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := evaluateValid(t, s, victoria, c.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			agree(t, "VictoriaMetrics", got, want)
+		})
+	}
+}
+
+// exampleFacts are the facts of examples/metrics/facts.json.
+func exampleFacts(t *testing.T) map[string]map[string]any {
+	t.Helper()
+	raw, err := os.ReadFile("../examples/metrics/facts.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var facts map[string]map[string]any
+	if err := json.Unmarshal(raw, &facts); err != nil {
+		t.Fatal(err)
+	}
+	return facts
+}
+
+// TestVictoriaMetricsAnswersForTheTimeAsked: a check runs "now", and by
+// default VictoriaMetrics answers an instant query within 30 seconds of
+// now from the data of 30 seconds before, with the time asked for on the
+// answer. Asked not to use its cache, it answers for the time asked: the
+// spike of the last 20 seconds is measured.
+func TestVictoriaMetricsAnswersForTheTimeAsked(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: not starting VictoriaMetrics")
+	}
+	now := time.Now().Truncate(time.Second)
+	var b strings.Builder
+	b.WriteString("# TYPE latency_seconds gauge\n")
+	for ts := now.Add(-10 * time.Minute); !ts.After(now.Add(-5 * time.Second)); ts = ts.Add(5 * time.Second) {
+		v := "0.2"
+		if now.Sub(ts) <= 20*time.Second {
+			v = "9"
+		}
+		fmt.Fprintf(&b, "latency_seconds %s %d\n", v, ts.Unix())
+	}
+	b.WriteString("# EOF\n")
+	file := filepath.Join(t.TempDir(), "now.om")
+	if err := os.WriteFile(file, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	victoria, err := NewPrometheus(PrometheusConfig{URL: vmtest.Start(t, file)}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := compileSet(t, `agreement "now" {
+  title     = "Now"
+  version   = "1.0.0"
+  effective = "2026-01-01"
+  indicator "latency" {
+    value = "max(max_over_time(latency_seconds[${window}]))"
+  }
+  slo "latency" {
+    indicator = indicator.latency
+    max       = 5
+    window    = "5m"
+  }
+}
+`)
+	v, err := evaluateValid(t, set, victoria, Options{At: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := sloOf(t, v, "latency"); l["status"] != "fail" || l["measured"] != 9.0 {
+		t.Errorf("latency %v at %v (%v), want fail at 9: the last 20 seconds count", l["status"], l["measured"], l["message"])
 	}
 }

@@ -7,6 +7,9 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -80,6 +83,20 @@ func TestScripts(t *testing.T) {
 				ts.Check(os.WriteFile(ts.MkAbs(args[0]), pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}), 0o600))
 				ts.Check(os.WriteFile(ts.MkAbs(args[1]), pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub}), 0o644))
 			},
+			// thanos VAR MODE starts a Thanos query stand-in whose stores
+			// do not all answer, and sets VAR to its URL. Every query is
+			// answered 1000 (a passing ratio). MODE "warns" answers with a
+			// partial-response warning whatever is asked; "refuses"
+			// answers 422 when asked not to answer partially, as Thanos
+			// does with partial_response=false.
+			"thanos": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 2 {
+					ts.Fatalf("usage: thanos VAR warns|refuses")
+				}
+				srv := httptest.NewServer(thanos(args[1]))
+				ts.Defer(srv.Close)
+				ts.Setenv(args[0], srv.URL)
+			},
 			// status N cmd args... runs a command and checks its exit code.
 			"status": func(ts *testscript.TestScript, neg bool, args []string) {
 				if neg || len(args) < 2 {
@@ -97,6 +114,40 @@ func TestScripts(t *testing.T) {
 				}
 			},
 		},
+	})
+}
+
+// thanos answers the Prometheus API as a Thanos query whose stores do not
+// all answer.
+func thanos(mode string) http.Handler {
+	const warning = "partial response: receive 10.0.3.7:10901 did not answer: rpc error: code = Unavailable"
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		w.Header().Set("Content-Type", "application/json")
+		if mode == "refuses" && r.Form.Get("partial_response") == "false" {
+			w.WriteHeader(http.StatusUnprocessableEntity)
+			fmt.Fprintf(w, `{"status":"error","errorType":"execution","error":%q}`, "fetch series: "+warning)
+			return
+		}
+		value := "1000"
+		if strings.Contains(r.Form.Get("query"), "vector(1)") { // the probe of ranges
+			value = "1"
+		}
+		switch r.URL.Path {
+		case "/api/v1/query":
+			fmt.Fprintf(w, `{"status":"success","warnings":[%q],"data":{"resultType":"vector","result":[{"metric":{},"value":[%s,%q]}]}}`, warning, r.Form.Get("time"), value)
+		case "/api/v1/query_range":
+			start, _ := strconv.ParseFloat(r.Form.Get("start"), 64)
+			end, _ := strconv.ParseFloat(r.Form.Get("end"), 64)
+			step, _ := strconv.ParseFloat(r.Form.Get("step"), 64)
+			var points []string
+			for t := start; t <= end; t += step {
+				points = append(points, fmt.Sprintf(`[%s,%q]`, strconv.FormatFloat(t, 'f', -1, 64), value))
+			}
+			fmt.Fprintf(w, `{"status":"success","warnings":[%q],"data":{"resultType":"matrix","result":[{"metric":{},"values":[%s]}]}}`, warning, strings.Join(points, ","))
+		default:
+			http.NotFound(w, r)
+		}
 	})
 }
 
