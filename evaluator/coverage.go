@@ -93,15 +93,16 @@ func (r recorder) rangeCoverage(ctx context.Context, expr string, w Window, excl
 		return nil, nil
 	}
 	length := w.Duration().Truncate(time.Second)
+	// The last step is the window itself, one answer over its whole length,
+	// as the measurement asks: a metric scraped too rarely for any shorter
+	// step is covered as far as its samples can tell.
 	var rungs []time.Duration
 	for _, step := range ladder {
 		if step >= stepFor(length) && step < length {
 			rungs = append(rungs, step)
 		}
 	}
-	if len(rungs) == 0 { // shorter than the finest step: one answer for the window
-		rungs = []time.Duration{length}
-	}
+	rungs = append(rungs, length)
 	var tried []rung
 	for _, step := range rungs {
 		n := int64((length + step - 1) / step)
@@ -137,9 +138,13 @@ func (r recorder) rangeCoverage(ctx context.Context, expr string, w Window, excl
 	}
 	// A gap in the data looks the same at every step, a sparse metric
 	// denser at coarser ones: take the finest step about as dense as the
-	// densest.
+	// densest. The whole window, a single answer, is always dense: it is
+	// taken only when no shorter step has an answer.
 	best := tried[0]
 	for _, g := range tried {
+		if g.step == length && best.density > 0 {
+			break
+		}
 		if g.density > best.density+0.05 {
 			best = g
 		}

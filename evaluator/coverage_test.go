@@ -1,6 +1,7 @@
 package evaluator
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"strings"
@@ -241,5 +242,40 @@ func TestRatioSlicesThatMakeNoSenseNeverPass(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// gappy answers every query, instant or range, at every time but those in
+// its gap.
+type gappy struct{ gap Interval }
+
+func (g gappy) Query(_ context.Context, q string, t time.Time) (Answer, error) {
+	return Answer{Value: model.Vector{{Value: 1000, Timestamp: model.TimeFromUnix(t.Unix())}}}, nil
+}
+
+func (g gappy) QueryRange(_ context.Context, q string, start, end time.Time, step time.Duration) (Answer, error) {
+	var at []time.Time
+	for _, t := range steps(start, end, step) {
+		if !(t.After(g.gap.Start) && !t.After(g.gap.End)) {
+			at = append(at, t)
+		}
+	}
+	return Answer{Value: matrix(1000, at...)}, nil
+}
+
+// TestAGapIsNotHiddenByACoarserStep: five days of October missing look
+// the same every hour, every 6 hours and every day: the coverage is that
+// of the hours, not of a single answer over the month.
+func TestAGapIsNotHiddenByACoarserStep(t *testing.T) {
+	s := compileSet(t, hosting)
+	src := gappy{gap: Interval{utc("2026-10-10T00:00:00Z"), utc("2026-10-15T00:00:00Z")}}
+	v, err := evaluateValid(t, s, src, Options{At: utc("2026-11-01T00:00:00Z")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := sloOf(t, v, "availability")
+	c := a["coverage"].(map[string]any)
+	if want := 100 * 26.0 / 31; math.Abs(num(c["percent"])-want) > 1e-6 || num(c["step_seconds"]) != 3600 || a["status"] != "no_data" || c["note"] != "the data has gaps" {
+		t.Errorf("availability %v, coverage %v; want no_data, %.2f%% of the month at an hourly step, with gaps", a["status"], c, want)
 	}
 }

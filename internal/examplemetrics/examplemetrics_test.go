@@ -340,6 +340,22 @@ func TestReportsOfOctober(t *testing.T) {
 			"managed-support responsibility critical-patching": "breached 19",
 			"managed-support credit p1-acknowledgement":        "owed 2",
 		}},
+		// The history goes back as far as the windows of 22 October and of
+		// October need, no further: the week before, the 30-day windows of
+		// uptime and latency-hours, and the 7 days of latency, start
+		// before it, and have no data rather than the figure of a part.
+		{"2026-W42", map[string]string{
+			"payments-hosting":                                   "breached",
+			"payments-hosting slo availability":                  "fail 99.83",
+			"payments-hosting slo latency":                       "no_data",
+			"payments-hosting slo uptime":                        "no_data",
+			"payments-hosting responsibility p1-acknowledgement": "unknown",
+
+			"geo-api slo latency-hours":     "no_data",
+			"geo-api slo tile-availability": "pass 99.90",
+
+			"managed-support slo p1-acknowledgement": "pass 8",
+		}},
 		{"2026-10-28", map[string]string{
 			"payments-hosting":                     "breached",
 			"payments-hosting slo availability":    "fail 95.12",
@@ -447,6 +463,13 @@ func compare(t *testing.T, v *evaluator.Verdict, want map[string]string) map[str
 				}
 				if kind == "slo" && (got[k] == "error" || got[k] == "no_data" && want[k] != "no_data") {
 					t.Errorf("%s: %s: %v", k, got[k], m["message"])
+				}
+				// The history holds the whole of every window it is made
+				// for: what it gives is not the figure of a part.
+				if c, ok := m["coverage"].(map[string]any); ok && !strings.HasPrefix(want[k], "no_data") && !strings.HasPrefix(want[k], "unknown") {
+					if p, err := strconv.ParseFloat(fmt.Sprint(c["percent"]), 64); err != nil || p < 99 {
+						t.Errorf("%s: the history covers %v%% of the window: %v", k, c["percent"], c["note"])
+					}
 				}
 			}
 		}

@@ -3,6 +3,8 @@ package output
 import (
 	"fmt"
 	"io"
+	"math"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -54,19 +56,19 @@ func (t *Text) Output(w io.Writer, v *evaluator.Verdict) error {
 		}
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		if slos := list(a, "slos"); len(slos) > 0 {
-			fmt.Fprintln(tw, "  SLO\tSTATUS\tMEASURED\tTARGET\tBUDGET LEFT\tMESSAGE")
+			fmt.Fprintln(tw, "  SLO\tSTATUS\tMEASURED\tTARGET\tBUDGET LEFT\tDATA\tMESSAGE")
 			for _, s := range slos {
-				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", str(s, "name"), str(s, "status"), measured(s), target(s), budget(s), str(s, "message"))
+				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", str(s, "name"), str(s, "status"), measured(s), target(s), budget(s), coverage(s), str(s, "message"))
 			}
 		}
 		if duties := list(a, "responsibilities"); len(duties) > 0 {
-			fmt.Fprintln(tw, "  RESPONSIBILITY\tSTATUS\tPARTY\tDUE\t\tMESSAGE")
+			fmt.Fprintln(tw, "  RESPONSIBILITY\tSTATUS\tPARTY\tDUE\t\tDATA\tMESSAGE")
 			for _, r := range duties {
 				due := str(r, "due")
 				if due == "" {
 					due = "—"
 				}
-				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t\t%s\n", str(r, "name"), str(r, "status"), str(r, "party"), due, str(r, "message"))
+				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t\t%s\t%s\n", str(r, "name"), str(r, "status"), str(r, "party"), due, coverage(r), str(r, "message"))
 			}
 		}
 		tw.Flush()
@@ -110,6 +112,24 @@ func target(s map[string]any) string {
 		return "≥ " + figure(s, "min", "")
 	}
 	return "—"
+}
+
+// coverage is the share of the window the source held data for: 100%,
+// 32.3%; a dash where coverage does not apply or was not measured.
+func coverage(s map[string]any) string {
+	c := object(s, "coverage")
+	if c == nil {
+		return "—"
+	}
+	f, ok := number(c, "percent")
+	if !ok {
+		return "—"
+	}
+	out := strconv.FormatFloat(math.Floor(f*10)/10, 'f', -1, 64) + "%"
+	if r, ok := number(c, "required"); ok && f < r {
+		out += " (<" + strconv.FormatFloat(r, 'f', -1, 64) + "%)"
+	}
+	return out
 }
 
 func budget(s map[string]any) string {
