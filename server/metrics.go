@@ -18,6 +18,7 @@ type metrics struct {
 	sloObjective    *prometheus.GaugeVec
 	sloBudget       *prometheus.GaugeVec
 	sloStatus       *prometheus.GaugeVec
+	sloCoverage     *prometheus.GaugeVec
 	agreementStatus *prometheus.GaugeVec
 	creditsOwed     *prometheus.GaugeVec
 	evaluations     *prometheus.CounterVec
@@ -47,6 +48,9 @@ func newMetrics() *metrics {
 		sloStatus: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "entente_slo_status", Help: "1 for the status of an SLO at the last evaluation, 0 for the others.",
 		}, []string{"agreement", "slo", "status"}),
+		sloCoverage: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "entente_slo_coverage_percent", Help: "The percentage of an SLO's window the source held data for at the last evaluation; absent when coverage does not apply.",
+		}, []string{"agreement", "slo"}),
 		agreementStatus: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "entente_agreement_status", Help: "1 for the status of an agreement at the last evaluation, 0 for the others.",
 		}, []string{"agreement", "status"}),
@@ -69,7 +73,7 @@ func newMetrics() *metrics {
 	m.queries = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name: "entente_source_query_duration_seconds", Help: "Queries sent to the metrics source, by kind and outcome.", Buckets: prometheus.DefBuckets,
 	}, []string{"kind", "outcome"})
-	m.registry.MustRegister(m.queries, m.reloads, m.sloMeasured, m.sloObjective, m.sloBudget, m.sloStatus, m.agreementStatus, m.creditsOwed, m.evaluations, m.requests, m.latency,
+	m.registry.MustRegister(m.queries, m.reloads, m.sloMeasured, m.sloObjective, m.sloBudget, m.sloStatus, m.sloCoverage, m.agreementStatus, m.creditsOwed, m.evaluations, m.requests, m.latency,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -90,7 +94,7 @@ func (m *metrics) update(v *evaluator.Verdict) {
 	m.evaluations.WithLabelValues("done").Inc()
 	// The gauges hold the last verdict alone: an agreement or SLO that is
 	// gone, or a figure that became unknown, leaves no stale series.
-	for _, g := range []*prometheus.GaugeVec{m.sloMeasured, m.sloObjective, m.sloBudget, m.sloStatus, m.agreementStatus, m.creditsOwed} {
+	for _, g := range []*prometheus.GaugeVec{m.sloMeasured, m.sloObjective, m.sloBudget, m.sloStatus, m.sloCoverage, m.agreementStatus, m.creditsOwed} {
 		g.Reset()
 	}
 	for _, a := range v.Agreements {
@@ -116,6 +120,11 @@ func (m *metrics) update(v *evaluator.Verdict) {
 			}
 			set(m.sloMeasured, "measured")
 			set(m.sloBudget, "budget_remaining")
+			if c, ok := s["coverage"].(map[string]any); ok {
+				if f, ok := num(c["percent"]); ok {
+					m.sloCoverage.WithLabelValues(name, slo).Set(f)
+				}
+			}
 			if _, ok := num(s["objective"]); ok {
 				set(m.sloObjective, "objective")
 			} else if _, ok := num(s["max"]); ok {

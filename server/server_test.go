@@ -177,6 +177,7 @@ func TestPeriodicVerdictsAreServedAndExported(t *testing.T) {
 		`entente_slo_objective{agreement="payments-hosting",slo="availability"} 99.9`,
 		`entente_credits_owed{agreement="geo-api",currency="USD"} 850`,
 		`entente_slo_measured{agreement="managed-support",slo="p1-acknowledgement"} 22`,
+		`entente_slo_coverage_percent{agreement="payments-hosting",slo="availability"} 100`,
 	} {
 		if !strings.Contains(string(body), want) {
 			t.Errorf("/metrics lacks %s", want)
