@@ -3,8 +3,11 @@ package evaluator
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/prometheus/common/model"
 
 	"github.com/entente-dev/entente/agreements"
 	"github.com/entente-dev/entente/policies"
@@ -77,80 +80,74 @@ func (r recorder) coverageOf(ctx context.Context, ind policies.PlanIndicator, w 
 	if err != nil || c == nil {
 		return nil, err
 	}
-	c.explain(w, r.memo.describe(ctx))
+	c.explain(w, Included(w.Interval, excluded), r.memo.describe(ctx), time.Now())
 	return c, nil
 }
+
+// coverageSteps are the steps coverage is measured at, finest first: a
+// chart's (5 minutes, an hour, 6 hours, a day), and two days, at which a
+// counter sampled once a day still answers increase().
+var coverageSteps = []time.Duration{5 * time.Minute, time.Hour, 6 * time.Hour, 24 * time.Hour, 48 * time.Hour}
+
+// unresolved is a coverage that cannot be measured: the expression answers
+// at no step shorter than the window, so that a single answer over the
+// whole window would hide any gap. The block has no data, with why.
+type unresolved struct{ msg string }
+
+func (u *unresolved) Error() string { return u.msg }
 
 // rangeCoverage evaluates expr with ${window} set to a step, at every step
 // back from the window's end: each answer that is a number says that the
 // source holds data over the step before it (NaN does not: VictoriaMetrics
-// leaves it out of its answers). The step is the report's for the window
-// (5 minutes for a day, an hour for a month), or coarser when the metric is
-// scraped too rarely for the expression to answer at every step.
+// leaves it out of its answers).
+//
+// The step is the finest that resolves the data. It starts at the chart's
+// step for the window (5 minutes for a day, an hour for a month). A metric
+// sampled more rarely than the step answers at some steps only, evenly
+// spread: the next coarser step is tried. A gap in the data is a long run
+// of steps without an answer among steps that answer one after the other:
+// it is counted missing at that step, never smoothed over by a coarser one.
+// A single missing step between two answers is the jitter of sampling, and
+// counts as held.
 func (r recorder) rangeCoverage(ctx context.Context, expr string, w Window, excluded []Interval) (*coverage, error) {
 	included := Included(w.Interval, excluded)
 	if Seconds(included) == 0 {
 		return nil, nil
 	}
 	length := w.Duration().Truncate(time.Second)
-	// The last step is the window itself, one answer over its whole length,
-	// as the measurement asks: a metric scraped too rarely for any shorter
-	// step is covered as far as its samples can tell.
 	var rungs []time.Duration
-	for _, step := range ladder {
+	for _, step := range coverageSteps {
 		if step >= stepFor(length) && step < length {
 			rungs = append(rungs, step)
 		}
 	}
-	rungs = append(rungs, length)
-	var tried []rung
+	// A window shorter than the finest step is measured in one answer.
+	whole := len(rungs) == 0
+	if whole {
+		rungs = []time.Duration{length}
+	}
+	var chosen, coarsest *rung
 	for _, step := range rungs {
-		n := int64((length + step - 1) / step)
-		start := w.End.Add(-time.Duration(n-1) * step)
-		points, err := r.series(ctx, expr, step, start, w.End, "coverage")
+		g, err := r.rung(ctx, expr, step, w)
 		if err != nil {
 			return nil, err
 		}
-		g := rung{step: step}
-		first, last, answered := int64(-1), int64(-1), 0
-		for i := range n {
-			end := start.Add(time.Duration(i) * step)
-			if _, ok := points[end.Unix()]; !ok {
-				continue
+		if g.answers >= 2 || (whole && g.answers == 1) {
+			coarsest = g
+			if g.density >= denseEnough || g.spacing <= 1 {
+				chosen = g
+				break
 			}
-			if first < 0 {
-				first = i
-			}
-			last, answered = i, answered+1
-			from := end.Add(-step)
-			if from.Before(w.Start) {
-				from = w.Start
-			}
-			g.held = append(g.held, Interval{from, end})
-		}
-		if answered > 0 {
-			g.density = float64(answered) / float64(last-first+1)
-		}
-		tried = append(tried, g)
-		if g.density >= denseEnough {
-			break
 		}
 	}
-	// A gap in the data looks the same at every step, a sparse metric
-	// denser at coarser ones: take the finest step about as dense as the
-	// densest. The whole window, a single answer, is always dense: it is
-	// taken only when no shorter step has an answer.
-	best := tried[0]
-	for _, g := range tried {
-		if g.step == length && best.density > 0 {
-			break
-		}
-		if g.density > best.density+0.05 {
-			best = g
-		}
+	if chosen == nil {
+		chosen = coarsest
 	}
-	c := &coverage{step: best.step}
-	held := merge(best.held)
+	if chosen == nil {
+		return nil, &unresolved{fmt.Sprintf("its coverage cannot be measured: the query answers at no step from %s to %s, only over the whole window, which would hide any gap (a metric sampled less than twice in %s?): give the indicator a coverage query that answers more often, or coverage = false", rungs[0], rungs[len(rungs)-1], rungs[len(rungs)-1])}
+	}
+	c := &coverage{step: chosen.step}
+	held := merge(chosen.held)
 	if len(held) > 0 {
 		c.from, c.to = held[0].Start, held[len(held)-1].End
 	}
@@ -162,7 +159,63 @@ func (r recorder) rangeCoverage(ctx context.Context, expr string, w Window, excl
 type rung struct {
 	step    time.Duration
 	held    []Interval
+	answers int
+	// density is the share of the steps held between the first and the
+	// last held; spacing the median distance, in steps, between answers.
 	density float64
+	spacing int64
+}
+
+// rung queries expr at every step back from the window's end.
+func (r recorder) rung(ctx context.Context, expr string, step time.Duration, w Window) (*rung, error) {
+	length := w.Duration().Truncate(time.Second)
+	n := int64((length + step - 1) / step)
+	start := w.End.Add(-time.Duration(n-1) * step)
+	points, err := r.series(ctx, expr, step, start, w.End, "coverage")
+	if err != nil {
+		return nil, err
+	}
+	answered := make([]bool, n)
+	var at []int64
+	for i := range n {
+		if _, ok := points[start.Add(time.Duration(i)*step).Unix()]; ok {
+			answered[i] = true
+			at = append(at, i)
+		}
+	}
+	g := &rung{step: step, answers: len(at)}
+	if len(at) == 0 {
+		return g, nil
+	}
+	held := slices.Clone(answered)
+	for i := int64(1); i+1 < n; i++ {
+		if !answered[i] && answered[i-1] && answered[i+1] {
+			held[i] = true
+		}
+	}
+	count := 0
+	for i := at[0]; i <= at[len(at)-1]; i++ {
+		if !held[i] {
+			continue
+		}
+		count++
+		end := start.Add(time.Duration(i) * step)
+		from := end.Add(-step)
+		if from.Before(w.Start) {
+			from = w.Start
+		}
+		g.held = append(g.held, Interval{from, end})
+	}
+	g.density = float64(count) / float64(at[len(at)-1]-at[0]+1)
+	if len(at) >= 2 {
+		gaps := make([]int64, 0, len(at)-1)
+		for i := 1; i < len(at); i++ {
+			gaps = append(gaps, at[i]-at[i-1])
+		}
+		slices.Sort(gaps)
+		g.spacing = gaps[len(gaps)/2]
+	}
+	return g, nil
 }
 
 // overlap is the length, in seconds, of what two sorted, merged lists of
@@ -233,23 +286,30 @@ func (r recorder) slicedCoverage(ctx context.Context, expr string, w Window, lis
 
 // explain says, when data is missing, where it is missing and what the
 // source says it keeps.
-func (c *coverage) explain(w Window, e Engine) {
+func (c *coverage) explain(w Window, included []Interval, e Engine, now time.Time) {
 	if c.percent >= 100 {
 		return
+	}
+	start, end := w.Start, w.End
+	if len(included) > 0 {
+		start, end = included[0].Start, included[len(included)-1].End
 	}
 	var parts []string
 	switch {
 	case c.from.IsZero():
-		parts = append(parts, "the source holds no data for the indicator in the window"+keeps(w, e))
+		parts = append(parts, "the source holds no data for the indicator in the window"+keeps(w, e, now))
 	default:
-		if c.from.After(w.Start.Add(c.step)) {
+		if c.from.After(start.Add(c.step)) {
 			why := ": the source may not retain the whole window"
-			if e.Kind == "files" {
+			switch {
+			case e.Kind == "files":
 				why = ": the metric files do not go that far back for this indicator"
+			case !retentionExplains(w, e, now):
+				why = ": the metric may have begun then"
 			}
-			parts = append(parts, "nothing before "+stamp(c.from)+why+keeps(w, e))
+			parts = append(parts, "nothing before "+stamp(c.from)+why+keeps(w, e, now))
 		}
-		if c.to.Before(w.End.Add(-c.step)) {
+		if c.to.Before(end.Add(-c.step)) {
 			parts = append(parts, fmt.Sprintf("nothing after %s: is the metric still collected?", stamp(c.to)))
 		}
 		if len(parts) == 0 {
@@ -261,9 +321,9 @@ func (c *coverage) explain(w Window, e Engine) {
 
 // keeps says what the source holds, where that may explain data missing
 // from the window's start.
-func keeps(w Window, e Engine) string {
+func keeps(w Window, e Engine, now time.Time) string {
 	switch {
-	case e.Retention != "":
+	case e.Retention != "" && retentionExplains(w, e, now):
 		return " (it keeps " + e.Retention + ", its storage retention)"
 	case e.Kind == "files":
 		if first, err := time.Parse(time.RFC3339Nano, e.DataStart); err == nil && first.After(w.Start) {
@@ -271,4 +331,18 @@ func keeps(w Window, e Engine) string {
 		}
 	}
 	return ""
+}
+
+// retentionExplains says whether the source's retention reaches back
+// less far than the window's start: "15d", or a size ("15d or 10GiB")
+// that may delete sooner.
+func retentionExplains(w Window, e Engine, now time.Time) bool {
+	if e.Retention == "" {
+		return true // nothing known: it may
+	}
+	d, err := model.ParseDuration(strings.TrimSpace(e.Retention))
+	if err != nil {
+		return true // a size, or both
+	}
+	return now.Add(-time.Duration(d)).After(w.Start)
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -184,6 +186,7 @@ func TestAnswersThatMakeNoSenseNeverPass(t *testing.T) {
 		{"more bad events than events", model.Vector{{Value: 1000}}, model.Vector{{Value: 1200}}, "error", "impossible counts at 2026-11-02T00:00:00Z: 1200 bad events out of 1000 in all"},
 		{"a negative count", model.Vector{{Value: 1000}}, model.Vector{{Value: -3}}, "error", "a count of events is never negative"},
 		{"no bad series and no events at all is no events", model.Vector{{Value: 0}}, model.Vector{}, "no_data", "availability has no data: 0 events, fewer than the 10 required"},
+		{"no total, and the bad query's \"or vector(0)\", is nothing held", model.Vector{}, model.Vector{{Value: 0}}, "no_data", "availability has no data: 0 events, fewer than the 10 required"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			src := newFake()
@@ -277,5 +280,157 @@ func TestAGapIsNotHiddenByACoarserStep(t *testing.T) {
 	c := a["coverage"].(map[string]any)
 	if want := 100 * 26.0 / 31; math.Abs(num(c["percent"])-want) > 1e-6 || num(c["step_seconds"]) != 3600 || a["status"] != "no_data" || c["note"] != "the data has gaps" {
 		t.Errorf("availability %v, coverage %v; want no_data, %.2f%% of the month at an hourly step, with gaps", a["status"], c, want)
+	}
+}
+
+// TestCoverageFromRealAnswers measures coverage through the embedded
+// engine, from histories that are sampled too rarely for the finest step,
+// or that have gaps, or both: a gap is never smoothed over by a coarser
+// step, and sparse sampling is never taken for a gap.
+func TestCoverageFromRealAnswers(t *testing.T) {
+	const agreement = `agreement "c" {
+  title     = "C"
+  version   = "1.0.0"
+  effective = "2026-01-01"
+  indicator "events" {
+    ratio {
+      good  = "sum(increase(events_total[${window}]))"
+      total = "sum(increase(events_total[${window}]))"
+    }
+  }
+  indicator "gauge" {
+    value = "max(max_over_time(gauge[${window}]))"
+  }
+  slo "month" {
+    indicator = indicator.events
+    objective = 99
+    calendar  = "month"
+  }
+  slo "day" {
+    indicator = indicator.gauge
+    max       = 10
+    window    = "1d"
+  }
+  slo "week" {
+    indicator = indicator.gauge
+    max       = 10
+    window    = "7d"
+  }
+}
+`
+	at := utc("2026-11-01T00:00:00Z")
+	type series struct {
+		name     string
+		step     time.Duration
+		from     time.Time
+		gap      Interval
+		doubleAt time.Time // a second sample a second after this one
+	}
+	for _, c := range []struct {
+		name      string
+		series    []series
+		slo       string
+		status    string
+		low, high float64 // the coverage
+		say       string
+	}{
+		{"a gauge every minute with four hours missing from the day", []series{{name: "gauge", step: time.Minute, from: utc("2026-10-25T00:00:00Z"), gap: Interval{utc("2026-10-31T08:00:00Z"), utc("2026-10-31T12:00:00Z")}}},
+			"day", "no_data", 83, 84, "the data has gaps"},
+		{"a gauge every minute with thirty hours missing from the week", []series{{name: "gauge", step: time.Minute, from: utc("2026-10-20T00:00:00Z"), gap: Interval{utc("2026-10-27T00:00:00Z"), utc("2026-10-28T06:00:00Z")}}},
+			"week", "no_data", 82, 83, "the data has gaps"},
+		{"a gauge every ten minutes is held whole", []series{{name: "gauge", step: 10 * time.Minute, from: utc("2026-10-25T00:00:00Z")}},
+			"day", "pass", 99.5, 100, ""},
+		{"a counter every 30 minutes, once scraped twice, is held whole", []series{{name: "events_total", step: 30 * time.Minute, from: utc("2026-09-30T00:00:00Z"), doubleAt: utc("2026-10-12T10:00:00Z")}},
+			"month", "pass", 99.9, 100, ""},
+		{"a counter once a day is held whole", []series{{name: "events_total", step: 24 * time.Hour, from: utc("2026-09-29T00:00:00Z")}},
+			"month", "pass", 99, 100, ""},
+		{"a counter once a day for the last three days is not the month", []series{{name: "events_total", step: 24 * time.Hour, from: utc("2026-10-29T00:00:00Z")}},
+			"month", "no_data", 10, 15, "nothing before"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var b strings.Builder
+			for _, s := range c.series {
+				typ := "gauge"
+				if strings.HasSuffix(s.name, "_total") {
+					typ = "counter"
+				}
+				fmt.Fprintf(&b, "# TYPE %s %s\n", strings.TrimSuffix(s.name, "_total"), typ)
+				v := 0
+				for ts := s.from; !ts.After(at); ts = ts.Add(s.step) {
+					v++
+					if ts.After(s.gap.Start) && ts.Before(s.gap.End) {
+						continue
+					}
+					value := 1
+					if typ == "counter" {
+						value = v * 100
+					}
+					fmt.Fprintf(&b, "%s %d %d\n", s.name, value, ts.Unix())
+					if ts.Equal(s.doubleAt) {
+						fmt.Fprintf(&b, "%s %d %d\n", s.name, value+1, ts.Unix()+1)
+					}
+				}
+			}
+			b.WriteString("# EOF\n")
+			file := filepath.Join(t.TempDir(), "h.om")
+			if err := os.WriteFile(file, []byte(b.String()), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			v, err := evaluateValid(t, compileSet(t, agreement), loaded(t, file), Options{At: at})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := sloOf(t, v, c.slo)
+			cov, _ := s["coverage"].(map[string]any)
+			p := num(cov["percent"])
+			if s["status"] != c.status || p < c.low || p > c.high || !strings.Contains(fmt.Sprint(cov["note"]), c.say) {
+				t.Errorf("%s: %v (%v), coverage %v; want %s, %v%% to %v%%, saying %q", c.slo, s["status"], s["message"], cov, c.status, c.low, c.high, c.say)
+			}
+		})
+	}
+}
+
+// TestACoverageThatCannotBeMeasuredIsNoData: a counter sampled every three
+// days answers increase() over no step shorter than the month: its figure
+// may be that of any part of the month, so it is no data, with what to do.
+func TestACoverageThatCannotBeMeasuredIsNoData(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("# TYPE http_requests counter\n")
+	for _, code := range []string{"200", "503"} {
+		for i, ts := 0, utc("2026-09-20T00:00:00Z"); !ts.After(utc("2026-11-01T00:00:00Z")); i, ts = i+1, ts.Add(72*time.Hour) {
+			fmt.Fprintf(&b, "http_requests_total{code=%q} %d %d\n", code, i*100, ts.Unix())
+		}
+	}
+	b.WriteString("# EOF\n")
+	file := filepath.Join(t.TempDir(), "h.om")
+	if err := os.WriteFile(file, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	v, err := evaluateValid(t, compileSet(t, hosting), loaded(t, file), Options{At: utc("2026-11-01T00:00:00Z")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := sloOf(t, v, "availability")
+	if a["status"] != "no_data" || a["coverage"] != nil || !strings.Contains(a["message"].(string), "its coverage cannot be measured") || !strings.Contains(a["message"].(string), "coverage = false") {
+		t.Errorf("availability %v (%v), coverage %v; want no_data saying that coverage cannot be measured", a["status"], a["message"], a["coverage"])
+	}
+}
+
+// TestSlicesOfFourWeeksAreMeasured: ten thousand slices of 28 days would
+// overflow a duration; a year of them is one range query of 13 points.
+func TestSlicesOfFourWeeksAreMeasured(t *testing.T) {
+	s := compileSet(t, strings.Replace(semantics, `    window       = "4h"
+    min_coverage = 50 # one slice in four may have no data
+    timeslices {
+      slice   = "1h"`, `    calendar     = "year"
+    timeslices {
+      slice   = "28d"`, 1))
+	src := newFake()
+	v, err := evaluateValid(t, s, src, Options{At: utc("2027-01-01T00:00:00Z").Add(-time.Second)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u := sloOf(t, v, "uptime"); u["status"] != "pass" || num(u["total"]) != 13 {
+		t.Errorf("uptime %v (%v) over %v slices, want pass over 13", u["status"], u["message"], u["total"])
 	}
 }

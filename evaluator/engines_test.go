@@ -69,7 +69,9 @@ func TestPartialAnswersFailClosed(t *testing.T) {
 						forms[p]++
 					}
 				}
-				forms["requests"]++
+				if strings.HasPrefix(r.URL.Path, "/api/v1/query") {
+					forms["requests"]++
+				}
 				mu.Unlock()
 				c.engine.ServeHTTP(w, r)
 			}))
@@ -101,7 +103,7 @@ func TestPartialAnswersFailClosed(t *testing.T) {
 			mu.Lock()
 			defer mu.Unlock()
 			for _, p := range []string{"partial_response=false", "deny_partial_response=1", "nocache=1"} {
-				if forms[p] != forms["requests"]-1 { // all but the runtime information
+				if forms[p] != forms["requests"] {
 					t.Errorf("%s in %d of %d requests", p, forms[p], forms["requests"])
 				}
 			}
@@ -247,5 +249,34 @@ func TestMimirBehindItsPrefixWithATenant(t *testing.T) {
 	}
 	if v.Status == "inconclusive" || tenants.Load() == 0 {
 		t.Errorf("the shop is %s after %d requests for the tenant", v.Status, tenants.Load())
+	}
+}
+
+// TestAnEngineThatCannotBeProbedMeasuresNothing: when the probe of how an
+// engine selects the samples of a range fails, its figures could be of
+// other samples than Prometheus 3 counts: every SLO is an error.
+func TestAnEngineThatCannotBeProbedMeasuresNothing(t *testing.T) {
+	engine := &fakeEngine{value: steady}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.FormValue("query") == rangesProbe {
+			http.Error(w, "overloaded", http.StatusServiceUnavailable)
+			return
+		}
+		engine.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	src := newTestPrometheus(t, PrometheusConfig{URL: srv.URL}, nil)
+	v, err := evaluateValid(t, compileSet(t, shop.Agreement), src, Options{At: shopAt})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"availability", "latency", "uptime"} {
+		s := sloOf(t, v, name)
+		if s["status"] != "error" || !strings.Contains(s["message"].(string), "could not find out how it selects the samples of a range (prometheus at "+srv.URL+": answered 503 Service Unavailable three times: overloaded)") {
+			t.Errorf("%s: %v %q", name, s["status"], s["message"])
+		}
+	}
+	if v.DataSource.Ranges != RangesUnknown || len(v.DataSource.Notes) != 1 {
+		t.Errorf("the source is described as %+v", v.DataSource)
 	}
 }

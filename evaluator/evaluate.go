@@ -456,6 +456,7 @@ func (s *Set) measure(ctx context.Context, m *memo, sem chan struct{}, wg *sync.
 				if c, err = r.coverageOf(ctx, ind, w, excluded, sliced, sliceLength); c != nil {
 					v["coverage"] = c.doc()
 				}
+				v, err = uncovered(v, err)
 			}
 			if err != nil {
 				logger.Warn("measurement failed", "agreement", p.Agreement, "slo", slo.Name, "error", err)
@@ -491,6 +492,7 @@ func (s *Set) measure(ctx context.Context, m *memo, sem chan struct{}, wg *sync.
 				if c, err = r.coverageOf(ctx, ind, w, nil, nil, 0); c != nil {
 					v["coverage"] = c.doc()
 				}
+				v, err = uncovered(v, err)
 			}
 			if err != nil {
 				logger.Warn("measurement failed", "agreement", p.Agreement, "responsibility", duty.Name, "error", err)
@@ -500,6 +502,19 @@ func (s *Set) measure(ctx context.Context, m *memo, sem chan struct{}, wg *sync.
 		})
 	}
 	return input, a, nil
+}
+
+// uncovered makes a measurement whose coverage cannot be measured no data,
+// with why: its figure may be that of part of the window.
+func uncovered(v map[string]any, err error) (map[string]any, error) {
+	var u *unresolved
+	if !errors.As(err, &u) {
+		return v, err
+	}
+	if _, ok := v["value"]; ok {
+		return map[string]any{"value": nil, "reason": u.msg}, nil
+	}
+	return map[string]any{"good": nil, "total": nil, "reason": u.msg}, nil
 }
 
 func sourceDoc(s policies.Source) map[string]any {

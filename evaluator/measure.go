@@ -88,13 +88,19 @@ func (m *memo) describe(ctx context.Context) Engine {
 
 // expand fills ${window} in a query. An engine whose ranges hold their
 // start (Prometheus 2) gets every range 1 ms shorter, so that it counts
-// the samples that the reference, Prometheus 3, counts.
-func (m *memo) expand(ctx context.Context, tmpl string, window time.Duration) string {
+// the samples that the reference, Prometheus 3, counts. An engine that
+// could not be asked how it selects samples measures nothing: its figures
+// could be of other samples than Prometheus 3 counts.
+func (m *memo) expand(ctx context.Context, tmpl string, window time.Duration) (string, error) {
 	q := agreements.Query(tmpl).Expand(window)
-	if m.describe(ctx).Ranges == LeftClosed {
+	e := m.describe(ctx)
+	if e.Err != nil {
+		return "", &SourceError{Query: q, Err: e.Err}
+	}
+	if e.Ranges == LeftClosed {
 		q = shortenRanges(q)
 	}
-	return q
+	return q, nil
 }
 
 func (m *memo) query(ctx context.Context, q string, t time.Time) (model.Value, []string, error) {

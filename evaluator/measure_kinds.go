@@ -20,7 +20,10 @@ type recorder struct {
 }
 
 func (r recorder) instant(ctx context.Context, tmpl string, window time.Duration, at time.Time) (float64, reading, error) {
-	q := r.memo.expand(ctx, tmpl, window)
+	q, err := r.memo.expand(ctx, tmpl, window)
+	if err != nil {
+		return 0, absent, err
+	}
 	rec := r.audit.add(r.key, QueryRecord{Query: q, Time: stamp(at)})
 	v, warnings, err := r.memo.query(ctx, q, at)
 	r.audit.warned(rec, warnings)
@@ -40,12 +43,17 @@ const maxPoints = 10_000
 // frontend that moved them would have every step measured over the wrong
 // span.
 func (r recorder) series(ctx context.Context, tmpl string, step time.Duration, start, end time.Time, purpose string) (map[int64]float64, error) {
-	q := r.memo.expand(ctx, tmpl, step)
+	q, err := r.memo.expand(ctx, tmpl, step)
+	if err != nil {
+		return nil, err
+	}
 	out := map[int64]float64{}
-	for from := start; !from.After(end); from = from.Add(maxPoints * step) {
-		to := from.Add((maxPoints - 1) * step)
-		if to.After(end) {
-			to = end
+	for from := start; !from.After(end); {
+		// Counted in points: a long step times ten thousand would overflow
+		// a time.Duration.
+		to := end
+		if int64(end.Sub(from)/step) >= maxPoints {
+			to = from.Add((maxPoints - 1) * step)
 		}
 		rec := r.audit.add(r.key, QueryRecord{Query: q, Start: stamp(from), End: stamp(to), StepSeconds: int64(step / time.Second), Purpose: purpose})
 		v, warnings, err := r.memo.queryRange(ctx, q, from, to, step)
@@ -64,6 +72,7 @@ func (r recorder) series(ctx context.Context, tmpl string, step time.Duration, s
 			}
 			out[t] = x
 		}
+		from = to.Add(step)
 	}
 	return out, nil
 }
@@ -110,7 +119,10 @@ func (r recorder) ratio(ctx context.Context, ind policies.PlanIndicator, include
 			continue
 		}
 		for _, tmpl := range []string{ind.Total, other} {
-			q := r.memo.expand(ctx, tmpl, length)
+			q, err := r.memo.expand(ctx, tmpl, length)
+			if err != nil {
+				return nil, err
+			}
 			asks = append(asks, &ask{query: q, at: in.End, rec: r.audit.add(r.key, QueryRecord{Query: q, Time: stamp(in.End)})})
 		}
 	}
@@ -136,7 +148,9 @@ func (r recorder) ratio(ctx context.Context, ind policies.PlanIndicator, include
 		}
 		at := stamp(t.at)
 		switch {
-		case t.read == absent && o.read == absent:
+		case t.read == absent && (o.read == absent || o.value == 0):
+			// Nothing held for this interval ("or vector(0)" answers 0
+			// where there is no series): coverage tells how much is held.
 			continue
 		case t.read == absent:
 			return noCounts("the total query returns no number (no series, or NaN) at %s, where the %s query returns %s", at, otherName, figure(o.value)), nil

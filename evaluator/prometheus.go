@@ -30,6 +30,9 @@ const (
 	DefaultPrometheusTimeout        = 30 * time.Second
 	DefaultPrometheusRetries        = 2
 	DefaultPrometheusMaxConcurrency = 8
+	// DefaultMaxAnswerBytes bounds the body of one answer: a range query
+	// that does not aggregate can return gigabytes.
+	DefaultMaxAnswerBytes = 256 << 20
 )
 
 const (
@@ -63,6 +66,9 @@ type PrometheusConfig struct {
 	Retries int
 	// MaxConcurrency is the most requests in flight at once (default 8).
 	MaxConcurrency int
+	// MaxAnswerBytes bounds the body of one answer (default
+	// DefaultMaxAnswerBytes); a larger one is an error, not retried.
+	MaxAnswerBytes int64
 }
 
 // Prometheus is a Source that queries a Prometheus-compatible HTTP API. It
@@ -77,9 +83,14 @@ type Prometheus struct {
 	slots    chan struct{}
 	logger   *slog.Logger
 	requests atomic.Int64
+	maxBody  int64
+	// getOnly is set once the server refused a POST: the queries after it
+	// are sent as GET at once.
+	getOnly atomic.Bool
 
 	engineMu sync.Mutex
 	engine   *Engine // once a probe has answered
+	probed   time.Time
 }
 
 var _ Source = (*Prometheus)(nil)
@@ -109,7 +120,7 @@ func NewPrometheus(cfg PrometheusConfig, logger *slog.Logger) (*Prometheus, erro
 	}
 
 	p := &Prometheus{
-		source:  u.Redacted(),
+		source:  redacted(u),
 		timeout: cfg.Timeout,
 		retries: cfg.Retries,
 		backoff: firstBackoff,
@@ -117,6 +128,10 @@ func NewPrometheus(cfg PrometheusConfig, logger *slog.Logger) (*Prometheus, erro
 	}
 	if p.timeout == 0 {
 		p.timeout = DefaultPrometheusTimeout
+	}
+	p.maxBody = cfg.MaxAnswerBytes
+	if p.maxBody <= 0 {
+		p.maxBody = DefaultMaxAnswerBytes
 	}
 	switch {
 	case p.retries == 0:
@@ -239,7 +254,7 @@ var exactness = url.Values{
 
 // do runs one query, retrying what may go better the next time.
 func (p *Prometheus) do(ctx context.Context, query, endpoint string, form url.Values) (Answer, error) {
-	form.Set("timeout", p.timeout.String())
+	form.Set("timeout", durationParam(p.timeout))
 	for k, v := range exactness {
 		form[k] = v
 	}
@@ -317,30 +332,35 @@ func (p *Prometheus) attempt(ctx context.Context, query, endpoint string, form u
 }
 
 // post sends a form, as POST, or as GET to a server that refuses POST (a
-// proxy that allows only reads).
+// proxy that allows only reads): once refused, every later query is sent
+// as GET at once.
 func (p *Prometheus) post(ctx context.Context, path string, form url.Values) (int, http.Header, []byte, error) {
 	u := p.base.JoinPath(path)
 	encoded := form.Encode()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), strings.NewReader(encoded))
+	if !p.getOnly.Load() {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), strings.NewReader(encoded))
+		if err != nil {
+			return 0, nil, nil, err
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		// A POST of a query changes nothing: the transport may send it
+		// again on a connection that closed under it.
+		req.Header["Idempotency-Key"] = nil
+		status, header, body, err := p.send(req)
+		if err != nil || (status != http.StatusMethodNotAllowed && status != http.StatusNotImplemented) {
+			return status, header, body, err
+		}
+		p.getOnly.Store(true)
+	}
+	if u.RawQuery != "" {
+		encoded = u.RawQuery + "&" + encoded
+	}
+	u.RawQuery = encoded
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return 0, nil, nil, err
 	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	// A POST of a query changes nothing: the transport may send it again
-	// on a connection that closed under it.
-	req.Header["Idempotency-Key"] = nil
-	status, header, body, err := p.send(req)
-	if err == nil && (status == http.StatusMethodNotAllowed || status == http.StatusNotImplemented) {
-		if u.RawQuery != "" {
-			encoded = u.RawQuery + "&" + encoded
-		}
-		u.RawQuery = encoded
-		if req, err = http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil); err != nil {
-			return 0, nil, nil, err
-		}
-		return p.send(req)
-	}
-	return status, header, body, err
+	return p.send(req)
 }
 
 func (p *Prometheus) get(ctx context.Context, path string) (int, http.Header, []byte, error) {
@@ -351,17 +371,65 @@ func (p *Prometheus) get(ctx context.Context, path string) (int, http.Header, []
 	return p.send(req)
 }
 
+// send sends a request and reads its answer, up to maxBody bytes.
 func (p *Prometheus) send(req *http.Request) (int, http.Header, []byte, error) {
 	resp, err := p.client.Do(req)
 	if err != nil {
 		return 0, nil, nil, err
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
+	body, err := io.ReadAll(io.LimitReader(resp.Body, p.maxBody+1))
 	if err != nil {
 		return 0, nil, nil, err
 	}
+	if int64(len(body)) > p.maxBody {
+		return 0, nil, nil, &tooLarge{limit: p.maxBody}
+	}
 	return resp.StatusCode, resp.Header, body, nil
+}
+
+// tooLarge is an answer larger than the limit: it is not read further, nor
+// asked again.
+type tooLarge struct{ limit int64 }
+
+func (e *tooLarge) Error() string {
+	return fmt.Sprintf("the answer is larger than %s (--max-answer-size): aggregate the query, or raise the limit", byteSize(e.limit))
+}
+
+// byteSize writes a size in bytes in the largest binary unit it is a whole
+// number of.
+func byteSize(n int64) string {
+	for _, u := range []struct {
+		size int64
+		name string
+	}{{1 << 30, "GiB"}, {1 << 20, "MiB"}, {1 << 10, "KiB"}} {
+		if n >= u.size && n%u.size == 0 {
+			return fmt.Sprintf("%d %s", n/u.size, u.name)
+		}
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// durationParam writes a timeout as Prometheus and VictoriaMetrics parse
+// it: whole seconds, or milliseconds ("2500ms"; "2.5s" is refused).
+func durationParam(d time.Duration) string {
+	if d%time.Second == 0 {
+		return strconv.FormatInt(int64(d/time.Second), 10) + "s"
+	}
+	return strconv.FormatInt(max(int64(d/time.Millisecond), 1), 10) + "ms"
+}
+
+// redacted is a URL for messages and logs: without its password, and
+// with the values of its query string hidden (an API key may be there).
+func redacted(u *url.URL) string {
+	c := *u
+	if q := c.Query(); len(q) > 0 {
+		for k := range q {
+			q[k] = []string{"xxxxx"}
+		}
+		c.RawQuery = q.Encode()
+	}
+	return c.Redacted()
 }
 
 // apiAnswer is the body of an answer of the Prometheus HTTP API, with the
@@ -403,7 +471,16 @@ func decodeAnswer(status int, header http.Header, body []byte) (Answer, *promFai
 	if err != nil {
 		return Answer{}, &promFailure{what: "malformed answer", detail: ": " + err.Error(), err: err}
 	}
-	return Answer{Value: v, Warnings: a.Warnings}, nil
+	// Prometheus 2.47 to 2.53 sent its infos ("PromQL info: metric might
+	// not be a counter") as warnings; they say nothing of the answer's
+	// completeness.
+	var warnings []string
+	for _, w := range a.Warnings {
+		if !strings.HasPrefix(w, "PromQL info:") {
+			warnings = append(warnings, w)
+		}
+	}
+	return Answer{Value: v, Warnings: warnings}, nil
 }
 
 // ErrPartialAnswer is the error of an answer an engine marked as partial.
@@ -465,6 +542,9 @@ type promFailure struct {
 }
 
 func classifyFailure(err error) *promFailure {
+	if tl, ok := errors.AsType[*tooLarge](err); ok {
+		return &promFailure{what: tl.Error(), err: err}
+	}
 	var (
 		dnsErr   *net.DNSError
 		certErr  *tls.CertificateVerificationError
@@ -654,16 +734,24 @@ func (t *countingTransport) RoundTrip(req *http.Request) (*http.Response, error)
 // itself, and a left-closed range holds both.
 const rangesProbe = "count_over_time(vector(1)[1m:1m])"
 
+// probeAgain is how long a probe's answer is trusted: a server that runs
+// for weeks sees its source upgraded (Prometheus 2 to 3) behind the same
+// address.
+const probeAgain = 10 * time.Minute
+
 // Describe says which engine answers: how it selects the samples of a
-// range (probed once, with rangesProbe) and how long it keeps samples (its
-// runtime information, where it has any). A probe that fails is tried
-// again at the next call.
+// range (probed with rangesProbe, again every probeAgain) and how long it
+// keeps samples (its runtime information, where it has any). A probe that
+// fails sets Err, and is tried again at the next call.
 func (p *Prometheus) Describe(ctx context.Context) Engine {
 	p.engineMu.Lock()
-	defer p.engineMu.Unlock()
-	if p.engine != nil {
-		return *p.engine
+	if p.engine != nil && time.Since(p.probed) < probeAgain {
+		e := *p.engine
+		p.engineMu.Unlock()
+		return e
 	}
+	p.engineMu.Unlock()
+
 	e := Engine{Kind: "prometheus", URL: p.source, Ranges: RangesUnknown}
 	// An hour back, on the hour: no engine answers it from a cache, and
 	// none shifts it for samples still arriving.
@@ -681,7 +769,9 @@ func (p *Prometheus) Describe(ctx context.Context) Engine {
 		if errors.As(err, &se) {
 			err = se.Err
 		}
-		e.Notes = append(e.Notes, "how it selects the samples of a range could not be probed ("+err.Error()+"): ranges are sent as they are")
+		e.Err = fmt.Errorf("could not find out how it selects the samples of a range (%w): nothing is measured from it", err)
+		e.Notes = append(e.Notes, e.Err.Error())
+		return e
 	case ok && n == 1:
 		e.Ranges = LeftOpen
 	case ok && n == 2:
@@ -691,9 +781,9 @@ func (p *Prometheus) Describe(ctx context.Context) Engine {
 		e.Notes = append(e.Notes, fmt.Sprintf("it answered %s = %s, neither 1 (left-open ranges) nor 2 (left-closed): ranges are sent as they are", rangesProbe, describeProbe(a.Value)))
 	}
 	e.Retention = p.retention(ctx)
-	if err == nil {
-		p.engine = &e
-	}
+	p.engineMu.Lock()
+	p.engine, p.probed = &e, time.Now()
+	p.engineMu.Unlock()
 	return e
 }
 

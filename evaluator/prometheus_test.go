@@ -476,3 +476,58 @@ func TestPrometheusNeverHasMoreThanMaxConcurrencyRequestsInFlight(t *testing.T) 
 		t.Errorf("Requests() = %d, want %d", got, queries)
 	}
 }
+
+func TestPrometheusAnswerLargerThanTheLimitIsAnErrorNotRetried(t *testing.T) {
+	huge := `{"status":"success","data":{"resultType":"vector","result":[` + strings.Repeat(`{"metric":{"instance":"a-long-instance-name"},"value":[1,"1"]},`, 2000) + `{"metric":{},"value":[1,"1"]}]}}`
+	srv, requests := fakePrometheus(t, promStatus(200, huge))
+	p := newTestPrometheus(t, PrometheusConfig{URL: srv.URL, MaxAnswerBytes: 64 << 10}, nil)
+
+	_, err := p.Query(t.Context(), "up", time.Unix(1767225600, 0))
+
+	assertSourceError(t, err, srv.URL, "the answer is larger than 64 KiB (--max-answer-size): aggregate the query, or raise the limit")
+	if got := requests.Load(); got != 1 {
+		t.Errorf("the server got %d requests, want 1: a large answer is not asked again", got)
+	}
+}
+
+func TestPrometheusSendsQueriesAsGETOnceAPostIsRefused(t *testing.T) {
+	var mu sync.Mutex
+	var methods []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		methods = append(methods, r.Method)
+		mu.Unlock()
+		if r.Method == http.MethodPost {
+			http.Error(w, "read only", http.StatusMethodNotAllowed)
+			return
+		}
+		if r.URL.Query().Get("query") == "" || r.URL.Query().Get("api_key") != "s3cret" {
+			http.Error(w, "no query or key", http.StatusBadRequest)
+			return
+		}
+		promStatus(200, promVector)(w, r)
+	}))
+	defer srv.Close()
+	p := newTestPrometheus(t, PrometheusConfig{URL: srv.URL + "/?api_key=s3cret", Timeout: 2500 * time.Millisecond}, nil)
+	for range 2 {
+		if _, err := p.Query(t.Context(), "up", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if d := p.Describe(t.Context()); !strings.Contains(d.URL, "api_key=xxxxx") || strings.Contains(fmt.Sprint(d), "s3cret") {
+		t.Errorf("the source is described as %+v, with the key in it", d)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if got := strings.Join(methods[:3], " "); got != "POST GET GET" {
+		t.Errorf("the server got %v, want POST GET GET", methods)
+	}
+}
+
+func TestPrometheusTimeoutIsSentAsTheServersParseIt(t *testing.T) {
+	for d, want := range map[time.Duration]string{30 * time.Second: "30s", 2500 * time.Millisecond: "2500ms", 90 * time.Second: "90s"} {
+		if got := durationParam(d); got != want {
+			t.Errorf("%s is sent as %s, want %s", d, got, want)
+		}
+	}
+}

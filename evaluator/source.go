@@ -69,6 +69,9 @@ type Engine struct {
 	// Notes say what entente does about the engine, and why something is
 	// unknown.
 	Notes []string `json:"notes,omitempty"`
+	// Err is why the engine could not be probed: nothing is measured from
+	// it then.
+	Err error `json:"-"`
 }
 
 // SourceError is a failure of the source itself (unreachable, timed out, a

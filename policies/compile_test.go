@@ -3,6 +3,7 @@ package policies
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
@@ -249,4 +250,32 @@ func compileSource(t *testing.T, src string) *Tree {
 		t.Fatal(err)
 	}
 	return tree
+}
+
+// TestALibraryOlderThanTheEvaluatorIsRefused: a bundle built by an entente
+// whose library did not check coverage would pass the figure of part of a
+// window; it is refused, saying to rebuild it.
+func TestALibraryOlderThanTheEvaluatorIsRefused(t *testing.T) {
+	tree := compileExamples(t)
+	modules, err := tree.Modules(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := tree.Data()
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := strings.Replace(string(libraryModule), "contract := 2", "", 1)
+	if old == string(libraryModule) {
+		t.Fatal("the library has no contract to remove")
+	}
+	m, err := ast.ParseModuleWithOpts(libraryPath, old, ast.ParserOptions{RegoVersion: ast.RegoV1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	modules[libraryPath] = m
+	_, err = NewDecider(context.Background(), modules, data, tree.Agreements)
+	if !errors.Is(err, ErrOldLibrary) || !strings.Contains(err.Error(), "rebuild the bundle") {
+		t.Errorf("got %v, want the library refused as older, saying to rebuild", err)
+	}
 }

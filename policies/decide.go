@@ -2,6 +2,7 @@ package policies
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -34,6 +35,9 @@ func NewDecider(ctx context.Context, modules map[string]*ast.Module, data map[st
 	compiler := ast.NewCompiler().WithStrict(true)
 	if compiler.Compile(modules); compiler.Failed() {
 		return nil, fmt.Errorf("compile the policies: %w", compiler.Errors)
+	}
+	if err := checkContract(ctx, compiler, store); err != nil {
+		return nil, err
 	}
 	d := &Decider{
 		queries:   make(map[string]rego.PreparedEvalQuery, len(names)),
@@ -68,6 +72,39 @@ func NewDecider(ctx context.Context, modules map[string]*ast.Module, data map[st
 		d.compilers[name] = compiler
 	}
 	return d, nil
+}
+
+// Contract is the version of the library's contract with the evaluator
+// that this entente needs (data.entente.lib.contract).
+const Contract = 2
+
+// ErrOldLibrary is the error of policies whose library is older than the
+// evaluator.
+var ErrOldLibrary = errors.New("the policies' library is older than this entente")
+
+// checkContract refuses policies whose library does not keep the contract
+// the evaluator needs: a bundle built by an older entente ignores the
+// coverage of windows, and would pass the figure of part of one.
+func checkContract(ctx context.Context, compiler *ast.Compiler, store storage.Store) error {
+	rs, err := rego.New(rego.Query("data."+Root+".lib.contract"), rego.Compiler(compiler), rego.Store(store)).Eval(ctx)
+	if err != nil {
+		return fmt.Errorf("read the library's contract: %w", err)
+	}
+	var got json.Number
+	if len(rs) == 1 && len(rs[0].Expressions) == 1 {
+		got, _ = rs[0].Expressions[0].Value.(json.Number)
+	}
+	if n, err := got.Int64(); err != nil || n < Contract {
+		return fmt.Errorf("%w (its contract is %s, this entente needs %d): it does not check how much of each window the data covers; rebuild the bundle with this entente (entente bundle build)", ErrOldLibrary, orNone(string(got)), Contract)
+	}
+	return nil
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
 }
 
 // Prepare returns a Decider for a compiled tree.

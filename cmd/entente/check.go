@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/alecthomas/units"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
@@ -21,6 +22,27 @@ import (
 	"github.com/entente-dev/entente/internal/output"
 	"github.com/entente-dev/entente/policies"
 )
+
+// byteSize is a flag of a size: 256MiB, 1GiB, or bytes.
+type byteSize int64
+
+func (b *byteSize) String() string { return units.Base2Bytes(*b).String() }
+
+func (b *byteSize) Set(s string) error {
+	n, err := units.ParseBase2Bytes(s)
+	if err != nil {
+		if v, err2 := strconv.ParseInt(s, 10, 64); err2 == nil {
+			n = units.Base2Bytes(v)
+		} else {
+			return fmt.Errorf("%q is not a size: write 256MiB, 1GiB or a number of bytes", s)
+		}
+	}
+	if n <= 0 {
+		return fmt.Errorf("%q: a size must be positive", s)
+	}
+	*b = byteSize(n)
+	return nil
+}
 
 // repeated is a flag that may be given more than once.
 type repeated []string
@@ -73,6 +95,8 @@ func (c *checkConfig) sourceFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.prometheus.KeyFile, "prometheus-key-file", "", "client key `FILE` for Prometheus")
 	fs.BoolVar(&c.prometheus.InsecureSkipVerify, "prometheus-insecure-skip-verify", false, "do not verify Prometheus's certificate")
 	fs.DurationVar(&c.prometheus.Timeout, "query-timeout", 30*time.Second, "the `timeout` of each query")
+	c.prometheus.MaxAnswerBytes = evaluator.DefaultMaxAnswerBytes
+	fs.Var((*byteSize)(&c.prometheus.MaxAnswerBytes), "max-answer-size", "refuse a Prometheus answer larger than `SIZE`")
 	fs.Var(&c.acceptWarnings, "accept-warning", "take answers whose warning matches `REGEX` (repeatable): any other warning, or a partial answer, makes the SLOs measured from it errors")
 	fs.Var(&c.metrics, "metrics", "measure from the metric history in `FILE` (repeatable)")
 	fs.StringVar(&c.measurements, "measurements", "", "decide on the measurements in `FILE`, without queries")

@@ -31,11 +31,13 @@ agreement "geo-api" {
     excludes    = ["custom map styles under development"]
   }
 
-  # Server errors (5xx) out of every request that was not rate limited.
+  # Server errors (5xx) out of every request that was not rate limited. The
+  # 5xx series appear with the first error: "or vector(0)" counts none
+  # before, where a bad query without an answer would be no data.
   indicator "api_errors" {
     description = "Geocoding requests answered without a server error"
     ratio {
-      bad   = "sum(increase(http_requests_total{job='geo-api',code=~'5..'}[${window}]))"
+      bad   = "sum(increase(http_requests_total{job='geo-api',code=~'5..'}[${window}])) or vector(0)"
       total = "sum(increase(http_requests_total{job='geo-api',code!='429'}[${window}]))"
     }
   }

@@ -24,6 +24,12 @@
 # Below the block's min_coverage, it has no data, whatever was measured.
 package entente.lib
 
+# contract is the version of what the library takes from the evaluator and
+# gives back: 2 checks the coverage of each block's window. entente does
+# not decide with an older library, which would take a figure of part of a
+# window for the whole.
+contract := 2
+
 # now is the evaluation time, in seconds since the epoch: "at" as an RFC
 # 3339 time or a number of seconds, or the present when there is no "at".
 # An "at" that is neither leaves the verdict undefined: it never falls back
@@ -94,7 +100,7 @@ _observe(def, m) := _failed("no measurement was given") if {
 } else := _failed("coverage must be an object whose percent is a number from 0 to 100") if {
 	not _coverage_valid(m)
 } else := _no_data(_uncovered(def, m.coverage)) if {
-	m.coverage.percent < def.min_coverage
+	m.coverage.percent < _min_coverage(def)
 } else := _observe_value(m) if {
 	def.kind == "value"
 } else := _observe_counts(def, m)
@@ -133,17 +139,39 @@ _coverage_valid(m) if {
 	m.coverage.percent <= 100
 }
 
-# _coverage is the coverage of a block's window, with what is required.
-_coverage(def, m) := object.union(m.coverage, {"required": def.min_coverage}) if {
+# _min_coverage is what a block requires: 95% unless it says otherwise.
+_min_coverage(def) := def.min_coverage if {
+	is_number(def.min_coverage)
+} else := 95
+
+# _coverage is the coverage of a block's window, with what is required:
+# the fields of the evaluator's coverage, and no others.
+_coverage(def, m) := {
+	"percent": m.coverage.percent,
+	"from": _string_or_null(m.coverage, "from"),
+	"to": _string_or_null(m.coverage, "to"),
+	"step_seconds": _number_or_null(m.coverage, "step_seconds"),
+	"note": _string_or_null(m.coverage, "note"),
+	"required": _min_coverage(def),
+} if {
 	is_object(m)
-	is_object(m.coverage)
+	is_number(m.coverage.percent)
+} else := null
+
+_string_or_null(obj, key) := obj[key] if {
+	is_string(obj[key])
+} else := null
+
+_number_or_null(obj, key) := obj[key] if {
+	is_number(obj[key])
+	obj[key] >= 1
 } else := null
 
 # _uncovered says how little of the window the source holds data for.
 _uncovered(def, c) := sprintf("data covers %v%% of the window%s, less than the %v%% required%s", [
 	_for_people(c.percent),
 	_span(c),
-	def.min_coverage,
+	_min_coverage(def),
 	_note(c),
 ])
 

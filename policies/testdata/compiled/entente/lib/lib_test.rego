@@ -124,6 +124,19 @@ test_no_coverage_given_is_not_checked if {
 	r.coverage == null
 }
 
+test_a_definition_without_min_coverage_requires_95 if {
+	def := object.remove(ratio, ["min_coverage"])
+	r := slo_with(def, {"good": 10000, "total": 10000, "coverage": third})
+	r.status == "no_data"
+	r.coverage.required == 95
+	slo_with(object.union(ratio, {"min_coverage": null}), {"good": 10000, "total": 10000, "coverage": third}).status == "no_data"
+}
+
+test_only_the_fields_of_coverage_are_passed_on if {
+	r := slo_with(ratio, {"good": 9996, "total": 10000, "coverage": object.union(third, {"percent": 99, "extra": 1, "from": 5})})
+	r.coverage == {"percent": 99, "from": null, "to": third.to, "step_seconds": 3600, "note": third.note, "required": 95}
+}
+
 test_coverage_that_is_not_a_percentage_is_an_error if {
 	slo_with(ratio, {"good": 9996, "total": 10000, "coverage": {"percent": 101}}).status == "error"
 	slo_with(ratio, {"good": 9996, "total": 10000, "coverage": {"percent": "all"}}).status == "error"
