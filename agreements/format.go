@@ -10,15 +10,26 @@ import (
 
 // Format returns src in the canonical layout: indentation, spacing and the
 // alignment of "=" as `terraform fmt` writes them, and one newline at the end,
-// keeping the file's line endings (LF or CRLF). A file with syntax errors
-// is not formatted; its diagnostics are returned instead.
+// keeping each line's ending (LF or CRLF): a file written with CRLF stays
+// so, and a single CRLF line, in a heredoc say, keeps its own. A file with
+// syntax errors is not formatted; its diagnostics are returned instead.
 func Format(src []byte, filename string) ([]byte, hcl.Diagnostics) {
+	return DefaultLimits().Format(src, filename)
+}
+
+// Format is Format within the limits.
+func (l Limits) Format(src []byte, filename string) ([]byte, hcl.Diagnostics) {
+	if diags := l.CheckNesting(src, filename); diags.HasErrors() {
+		return nil, diags
+	}
 	if _, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos); diags.HasErrors() {
 		return nil, diags
 	}
-	// A file written with CRLF line endings keeps them.
-	crlf := bytes.Contains(src, []byte("\r\n"))
-	if crlf {
+	var crlf []bool // of each line of src
+	if bytes.Contains(src, []byte("\r\n")) {
+		for _, line := range bytes.SplitAfter(src, []byte("\n")) {
+			crlf = append(crlf, bytes.HasSuffix(line, []byte("\r\n")))
+		}
 		src = bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
 	}
 	out := hclwrite.Format(src)
@@ -29,8 +40,33 @@ func Format(src []byte, filename string) ([]byte, hcl.Diagnostics) {
 		return out, nil
 	}
 	out = append(out, '\n')
-	if crlf {
-		out = bytes.ReplaceAll(out, []byte("\n"), []byte("\r\n"))
+	if crlf == nil {
+		return out, nil
 	}
-	return out, nil
+	// hclwrite changes the spacing within lines, never which lines there
+	// are: line i of the output is line i of the input, and takes its
+	// ending. A line that had none (the last) takes the file's, CRLF when
+	// every other line is.
+	all := true
+	for i, c := range crlf {
+		if i < len(crlf)-1 && !c {
+			all = false
+		}
+	}
+	endedLast := bytes.HasSuffix(src, []byte("\n"))
+	var b bytes.Buffer
+	for i, line := range bytes.SplitAfter(out, []byte("\n")) {
+		if len(line) == 0 {
+			continue
+		}
+		ending := all
+		if i < len(crlf)-1 || (i == len(crlf)-1 && endedLast) {
+			ending = crlf[i]
+		}
+		if ending {
+			line = append(bytes.TrimSuffix(line, []byte("\n")), '\r', '\n')
+		}
+		b.Write(line)
+	}
+	return b.Bytes(), nil
 }

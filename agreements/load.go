@@ -27,21 +27,30 @@ var fileSchema = &hcl.BodySchema{
 // is returned even when there are errors, so that its Files can be used to
 // print them with source snippets.
 func Load(paths ...string) (*Set, hcl.Diagnostics) {
+	return DefaultLimits().Load(paths...)
+}
+
+// Load is Load within the limits.
+func (l Limits) Load(paths ...string) (*Set, hcl.Diagnostics) {
 	files, diags := listFiles(paths, true)
 	sources := make([]Source, 0, len(files))
 	for _, name := range files {
-		b, err := os.ReadFile(name)
+		b, err := l.ReadFile(name)
 		if err != nil {
+			detail := fmt.Sprintf("Reading %s failed: %s.", name, unwrapPathError(err))
+			if _, ok := errors.AsType[*LimitError](err); ok {
+				detail = err.Error() + "."
+			}
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
 				Summary:  "Cannot read file",
-				Detail:   fmt.Sprintf("Reading %s failed: %s.", name, unwrapPathError(err)),
+				Detail:   detail,
 			})
 			continue
 		}
 		sources = append(sources, Source{Name: name, Bytes: b})
 	}
-	set, pdiags := Parse(sources...)
+	set, pdiags := l.Parse(sources...)
 	return set, append(diags, pdiags...)
 }
 
@@ -54,11 +63,20 @@ type Source struct {
 // Parse decodes and validates agreements from sources held in memory, in the
 // order given.
 func Parse(sources ...Source) (*Set, hcl.Diagnostics) {
+	return DefaultLimits().Parse(sources...)
+}
+
+// Parse is Parse within the limits.
+func (l Limits) Parse(sources ...Source) (*Set, hcl.Diagnostics) {
 	p := hclparse.NewParser()
 	set := &Set{Agreements: []*Agreement{}}
 	var diags hcl.Diagnostics
 	seen := map[string]hcl.Range{}
 	for _, src := range sources {
+		if ndiags := l.CheckNesting(src.Bytes, src.Name); ndiags.HasErrors() {
+			diags = append(diags, ndiags...)
+			continue
+		}
 		f, pdiags := p.ParseHCL(src.Bytes, src.Name)
 		diags = append(diags, pdiags...)
 		// What follows a syntax error is mostly its echo: report the syntax

@@ -24,6 +24,7 @@ var bundleCommand = &command{
 
 var bundleBuildCommand = &command{
 	name:    "bundle build",
+	reads:   true,
 	summary: "write the agreements as a signed, versioned OPA bundle",
 	usage:   "bundle build -o FILE [--revision R] [--signing-key K [--signing-alg A] [--signing-key-id ID]] [PATHS...]",
 	example: `entente bundle build -o agreements.tar.gz agreements/

@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 
+	"github.com/entente-dev/entente/agreements"
 	"github.com/entente-dev/entente/evaluator"
 	"github.com/entente-dev/entente/internal/output"
 	"github.com/entente-dev/entente/policies"
@@ -52,6 +53,7 @@ func (r *repeated) Set(s string) error { *r = append(*r, s); return nil }
 
 var checkCommand = &command{
 	name:    "check",
+	reads:   true,
 	summary: "measure agreements and print their verdicts: the CI gate",
 	usage:   "check SOURCE [--facts FILE] [--at T] [--format F] [--output FILE] [--agreement NAME]... [--fail-on at_risk] PATHS|BUNDLE",
 	example: `entente check --prometheus http://prometheus:9090 agreements/
@@ -137,7 +139,7 @@ func check(ctx context.Context, e *env, c *checkConfig, paths []string) int {
 		e.errorf("%s", err)
 		return exitInvalid
 	}
-	facts, err := readFacts(c.facts)
+	facts, err := readFacts(e.limits, c.facts)
 	if err != nil {
 		e.errorf("%s", err)
 		return exitInvalid
@@ -180,7 +182,7 @@ func check(ctx context.Context, e *env, c *checkConfig, paths []string) int {
 	var verdict *evaluator.Verdict
 	switch {
 	case c.measurements != "":
-		inputs, err := readMeasurements(c.measurements)
+		inputs, err := readMeasurements(e.limits, c.measurements)
 		if err == nil {
 			err = set.CheckKeys("measurements "+c.measurements, inputs)
 		}
@@ -332,11 +334,11 @@ func parseAt(s string) (time.Time, error) {
 
 // readFacts reads a facts file: JSON, or HCL attributes, keyed by
 // agreement then fact.
-func readFacts(name string) (map[string]map[string]any, error) {
+func readFacts(limits agreements.Limits, name string) (map[string]map[string]any, error) {
 	if name == "" {
 		return nil, nil
 	}
-	raw, err := os.ReadFile(name)
+	raw, err := limits.ReadFile(name)
 	if err != nil {
 		return nil, fmt.Errorf("facts: %w", err)
 	}
@@ -346,6 +348,9 @@ func readFacts(name string) (map[string]map[string]any, error) {
 			return nil, fmt.Errorf("facts %s: not a JSON object of agreements and their facts: %w", name, err)
 		}
 		return doc, nil
+	}
+	if diags := limits.CheckNesting(raw, name); diags.HasErrors() {
+		return nil, fmt.Errorf("facts %s: %s", name, diags.Error())
 	}
 	f, diags := hclsyntax.ParseConfig(raw, name, hcl.InitialPos)
 	if diags.HasErrors() {
@@ -375,8 +380,8 @@ func readFacts(name string) (map[string]map[string]any, error) {
 
 // readMeasurements reads the input documents of --measurements, keyed by
 // agreement.
-func readMeasurements(name string) (map[string]map[string]any, error) {
-	raw, err := os.ReadFile(name)
+func readMeasurements(limits agreements.Limits, name string) (map[string]map[string]any, error) {
+	raw, err := limits.ReadFile(name)
 	if err != nil {
 		return nil, fmt.Errorf("measurements: %w", err)
 	}

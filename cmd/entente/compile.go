@@ -15,6 +15,7 @@ import (
 
 var compileCommand = &command{
 	name:    "compile",
+	reads:   true,
 	summary: "compile agreements to Rego policies, data and tests",
 	usage:   "compile -o DIR [--check] [PATHS...]",
 	example: `entente compile -o policy agreements/

@@ -17,6 +17,7 @@ import (
 
 var fmtCommand = &command{
 	name:    "fmt",
+	reads:   true,
 	summary: "rewrite agreement files in the canonical layout",
 	usage:   "fmt [--check] [--diff] [PATHS...]",
 	example: `entente fmt agreements/        # rewrite files, list those changed
@@ -52,12 +53,15 @@ func format(e *env, paths []string, check, showDiff bool) int {
 			fmt.Fprintln(e.stderr, "entente fmt: \"-\" (standard input) cannot be mixed with other paths")
 			return exitInvalid
 		}
-		src, err := io.ReadAll(e.stdin)
+		src, err := io.ReadAll(io.LimitReader(e.stdin, e.limits.MaxFileSize+1))
+		if err == nil && int64(len(src)) > e.limits.MaxFileSize {
+			err = fmt.Errorf("more than %d bytes (--max-file-size)", e.limits.MaxFileSize)
+		}
 		if err != nil {
 			fmt.Fprintf(e.stderr, "entente fmt: read standard input: %s\n", err)
 			return exitInvalid
 		}
-		out, fdiags := agreements.Format(src, "<stdin>")
+		out, fdiags := e.limits.Format(src, "<stdin>")
 		if fdiags.HasErrors() {
 			writeDiagnostics(e, map[string]*hcl.File{"<stdin>": {Bytes: src}}, fdiags)
 			return exitInvalid
@@ -87,13 +91,13 @@ func format(e *env, paths []string, check, showDiff bool) int {
 			})
 			continue
 		}
-		src, err := os.ReadFile(name)
+		src, err := e.limits.ReadFile(name)
 		if err != nil {
 			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot read file", Detail: err.Error()})
 			continue
 		}
 		files[name] = &hcl.File{Bytes: src}
-		out, fdiags := agreements.Format(src, name)
+		out, fdiags := e.limits.Format(src, name)
 		diags = append(diags, fdiags...)
 		if fdiags.HasErrors() || bytes.Equal(src, out) {
 			continue

@@ -11,7 +11,7 @@ func loadSet(e *env, paths []string) (*agreements.Set, bool) {
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
-	set, diags := agreements.Load(paths...)
+	set, diags := e.limits.Load(paths...)
 	writeDiagnostics(e, set.Files, diags)
 	if diags.HasErrors() {
 		e.errorf("%s.", errorSummary(diags))

@@ -97,6 +97,16 @@ func TestScripts(t *testing.T) {
 				ts.Defer(srv.Close)
 				ts.Setenv(args[0], srv.URL)
 			},
+			// nested FILE N writes an agreement whose title nests N brackets.
+			"nested": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 2 {
+					ts.Fatalf("usage: nested FILE N")
+				}
+				n, err := strconv.Atoi(args[1])
+				ts.Check(err)
+				src := "agreement \"deep\" {\n  title = " + strings.Repeat("[", n) + strings.Repeat("]", n) + "\n}\n"
+				ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(src), 0o644))
+			},
 			// status N cmd args... runs a command and checks its exit code.
 			"status": func(ts *testscript.TestScript, neg bool, args []string) {
 				if neg || len(args) < 2 {

@@ -17,6 +17,7 @@ import (
 
 var reportCommand = &command{
 	name:    "report",
+	reads:   true,
 	summary: "write the SLA report of a closed period: HTML, Markdown or JSON",
 	usage:   "report --period P SOURCE [--facts FILE] [--format F] [--output FILE] [--agreement NAME]... PATHS|BUNDLE",
 	example: `entente report --period 2026-10 --prometheus http://prometheus:9090 --output october.html agreements/
@@ -79,7 +80,7 @@ func writeReport(ctx context.Context, e *env, c *checkConfig, label string, path
 		e.errorf("--format %q: a report is html, markdown or json", format)
 		return exitInvalid
 	}
-	facts, err := readFacts(c.facts)
+	facts, err := readFacts(e.limits, c.facts)
 	if err != nil {
 		e.errorf("%s", err)
 		return exitInvalid

@@ -15,6 +15,8 @@ import (
 	"strings"
 
 	"github.com/agext/levenshtein"
+
+	"github.com/entente-dev/entente/agreements"
 	"golang.org/x/term"
 )
 
@@ -27,6 +29,8 @@ type env struct {
 	noColor        bool
 	command        string
 	logger         *slog.Logger
+	// limits bound what is read of agreement files.
+	limits agreements.Limits
 }
 
 // errorf prints a message about a failure to stderr, prefixed with the
@@ -42,6 +46,9 @@ type command struct {
 	usage   string // the synopsis, after "entente "
 	example string
 	flags   func(fs *flag.FlagSet) func(ctx context.Context, e *env, args []string) int
+	// reads says that the command reads agreement files: it takes the
+	// flags of their limits.
+	reads bool
 }
 
 var commands = []*command{
@@ -112,6 +119,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	fs := flag.NewFlagSet("entente "+c.name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	runCmd := c.flags(fs)
+	e.limits = agreements.DefaultLimits()
+	if c.reads {
+		fs.Var((*byteSize)(&e.limits.MaxFileSize), "max-file-size", "refuse an agreement file larger than `SIZE`")
+		fs.IntVar(&e.limits.MaxNesting, "max-nesting", agreements.DefaultMaxNesting, "refuse brackets, braces and parentheses nested deeper than `N`")
+	}
 	positional, err := parseInterspersed(fs, rest)
 	if errors.Is(err, flag.ErrHelp) {
 		commandUsage(stdout, c, fs)

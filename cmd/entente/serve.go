@@ -20,6 +20,7 @@ import (
 
 var serveCommand = &command{
 	name:    "serve",
+	reads:   true,
 	summary: "serve verdicts over HTTP, evaluating every agreement periodically",
 	usage:   "serve [SOURCE] [--addr 127.0.0.1:7878] [--interval 1m] [--facts FILE] [--token-file FILE] PATHS|BUNDLE|BUNDLE-URL",
 	example: `entente serve --prometheus http://prometheus:9090 --interval 1m agreements/
@@ -65,7 +66,7 @@ on SIGINT or SIGTERM.`,
 				e.errorf("give one source: --prometheus URL or --metrics FILE")
 				return exitInvalid
 			}
-			facts, err := readFacts(c.facts)
+			facts, err := readFacts(e.limits, c.facts)
 			if err != nil {
 				e.errorf("%s", err)
 				return exitInvalid

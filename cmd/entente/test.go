@@ -16,6 +16,7 @@ import (
 
 var testCommand = &command{
 	name:    "test",
+	reads:   true,
 	summary: "run the Rego tests of agreements: generated, library and your own",
 	usage:   "test [-v] [PATHS...]",
 	example: `entente test agreements/

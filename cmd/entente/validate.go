@@ -7,11 +7,11 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 
-	"github.com/entente-dev/entente/agreements"
 )
 
 var validateCommand = &command{
 	name:    "validate",
+	reads:   true,
 	summary: "check agreements and report every problem in every file",
 	usage:   "validate [--format text|json] [PATHS...]",
 	example: `entente validate examples/agreements
@@ -37,7 +37,7 @@ func validate(e *env, format string, paths []string) int {
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
-	set, diags := agreements.Load(paths...)
+	set, diags := e.limits.Load(paths...)
 	if format == "json" {
 		if err := writeJSON(e.stdout, newJSONValidation(set.Files, diags)); err != nil {
 			fmt.Fprintf(e.stderr, "entente validate: %s\n", err)
