@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/hcl/v2"
-
 )
 
 var validateCommand = &command{
