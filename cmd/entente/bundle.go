@@ -48,6 +48,10 @@ root "entente". Signing works as opa build --signing-key does.`,
 				e.errorf("-o FILE is required: the bundle file to write")
 				return exitInvalid
 			}
+			if err := notAnInput("-o", *out, paths, *key); err != nil {
+				e.errorf("%s", err)
+				return exitInvalid
+			}
 			tree, code := compileSet(e, paths)
 			if code != exitOK {
 				return code
@@ -61,7 +65,7 @@ root "entente". Signing works as opa build --signing-key does.`,
 				e.errorf("%s", err)
 				return exitInvalid
 			}
-			if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
+			if err := writeAtomic(*out, buf.Bytes(), 0o644); err != nil {
 				e.errorf("%s", err)
 				return exitInvalid
 			}

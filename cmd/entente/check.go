@@ -139,6 +139,10 @@ func check(ctx context.Context, e *env, c *checkConfig, paths []string) int {
 		e.errorf("%s", err)
 		return exitInvalid
 	}
+	if err := notAnInput("--output", c.output, paths, append([]string{c.facts, c.measurements}, c.metrics...)...); err != nil {
+		e.errorf("%s", err)
+		return exitInvalid
+	}
 	facts, err := readFacts(e.limits, c.facts)
 	if err != nil {
 		e.errorf("%s", err)
@@ -236,7 +240,7 @@ func (c *checkConfig) accepted() ([]*regexp.Regexp, error) {
 // output; it says why when it cannot.
 func (e *env) write(file string, b []byte) bool {
 	if file != "" {
-		if err := os.WriteFile(file, b, 0o644); err != nil {
+		if err := writeAtomic(file, b, 0o644); err != nil {
 			e.errorf("%s", err)
 			return false
 		}

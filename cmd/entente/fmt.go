@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 
 	"github.com/hashicorp/hcl/v2"
@@ -110,7 +109,7 @@ func format(e *env, paths []string, check, showDiff bool) int {
 		if check {
 			continue
 		}
-		if err := writeFileKeepMode(name, out); err != nil {
+		if err := writeAtomic(name, out, 0o644); err != nil {
 			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot write file", Detail: err.Error()})
 		}
 	}
@@ -132,10 +131,3 @@ func writeDiff(w io.Writer, d []byte) {
 	w.Write(d)
 }
 
-func writeFileKeepMode(name string, data []byte) error {
-	info, err := os.Stat(name)
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(name, data, info.Mode().Perm())
-}

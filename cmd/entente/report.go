@@ -80,6 +80,10 @@ func writeReport(ctx context.Context, e *env, c *checkConfig, label string, path
 		e.errorf("--format %q: a report is html, markdown or json", format)
 		return exitInvalid
 	}
+	if err := notAnInput("--output", c.output, paths, append([]string{c.facts}, c.metrics...)...); err != nil {
+		e.errorf("%s", err)
+		return exitInvalid
+	}
 	facts, err := readFacts(e.limits, c.facts)
 	if err != nil {
 		e.errorf("%s", err)
