@@ -130,4 +130,3 @@ func writeDiff(w io.Writer, d []byte) {
 	}
 	w.Write(d)
 }
-
