@@ -90,7 +90,7 @@ func (r recorder) coverageOf(ctx context.Context, ind policies.PlanIndicator, w 
 var coverageSteps = []time.Duration{5 * time.Minute, time.Hour, 6 * time.Hour, 24 * time.Hour, 48 * time.Hour}
 
 // unresolved is a coverage that cannot be measured: the expression answers
-// at no step shorter than the window, so that a single answer over the
+// at no step up to half the window, so that a single answer over the
 // whole window would hide any gap. The block has no data, with why.
 type unresolved struct{ msg string }
 
@@ -121,10 +121,16 @@ func (r recorder) rangeCoverage(ctx context.Context, expr string, w Window, excl
 			rungs = append(rungs, step)
 		}
 	}
+	// Half the window is the coarsest step: a metric scraped so rarely
+	// that nothing finer answers is still seen to hold both halves, or not.
 	// A window shorter than the finest step is measured in one answer.
-	whole := len(rungs) == 0
-	if whole {
+	half := (length / 2).Truncate(time.Second)
+	whole := length < coverageSteps[0]
+	switch {
+	case whole:
 		rungs = []time.Duration{length}
+	case len(rungs) == 0 || half > rungs[len(rungs)-1]:
+		rungs = append(rungs, half)
 	}
 	var chosen, coarsest *rung
 	for _, step := range rungs {
@@ -144,7 +150,7 @@ func (r recorder) rangeCoverage(ctx context.Context, expr string, w Window, excl
 		chosen = coarsest
 	}
 	if chosen == nil {
-		return nil, &unresolved{fmt.Sprintf("its coverage cannot be measured: the query answers at no step from %s to %s, only over the whole window, which would hide any gap (a metric sampled less than twice in %s?): give the indicator a coverage query that answers more often, or coverage = false", rungs[0], rungs[len(rungs)-1], rungs[len(rungs)-1])}
+		return nil, &unresolved{fmt.Sprintf("its coverage cannot be measured: the query answers at no step from %s to half the window (%s), which would hide any gap (a metric sampled less than twice in %s?): give the indicator a coverage query that answers more often, or coverage = false", model.Duration(rungs[0]), model.Duration(rungs[len(rungs)-1]), model.Duration(rungs[len(rungs)-1]))}
 	}
 	c := &coverage{step: chosen.step}
 	held := merge(chosen.held)

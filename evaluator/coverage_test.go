@@ -390,14 +390,15 @@ func TestCoverageFromRealAnswers(t *testing.T) {
 	}
 }
 
-// TestACoverageThatCannotBeMeasuredIsNoData: a counter sampled every three
-// days answers increase() over no step shorter than the month: its figure
-// may be that of any part of the month, so it is no data, with what to do.
+// TestACoverageThatCannotBeMeasuredIsNoData: a counter sampled every
+// twenty days answers increase() over no step up to half the month: its
+// figure may be that of any part of the month, so it is no data, with what
+// to do.
 func TestACoverageThatCannotBeMeasuredIsNoData(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("# TYPE http_requests counter\n")
 	for _, code := range []string{"200", "503"} {
-		for i, ts := 0, utc("2026-09-20T00:00:00Z"); !ts.After(utc("2026-11-01T00:00:00Z")); i, ts = i+1, ts.Add(72*time.Hour) {
+		for i, ts := 0, utc("2026-09-20T00:00:00Z"); !ts.After(utc("2026-11-01T00:00:00Z")); i, ts = i+1, ts.Add(480*time.Hour) {
 			fmt.Fprintf(&b, "http_requests_total{code=%q} %d %d\n", code, i*100, ts.Unix())
 		}
 	}
