@@ -140,14 +140,46 @@ type VerifyOptions struct {
 // none.
 var ErrUnsigned = errors.New("the bundle is not signed")
 
-// ReadBundle reads a bundle file. With verify set, the signature is
-// checked and a bundle whose files do not match it is refused.
+// DefaultMaxBundleBytes bounds a bundle, compressed and unpacked: a
+// megabyte of gzip can unpack to gigabytes.
+const DefaultMaxBundleBytes = 256 << 20
+
+// ErrBundleTooLarge is the error of a bundle larger than the limit.
+var ErrBundleTooLarge = errors.New("the bundle is too large")
+
+// ReadBundle reads a bundle file of at most DefaultMaxBundleBytes. With
+// verify set, the signature is checked and a bundle whose files do not
+// match it is refused.
 func ReadBundle(r io.Reader, verify *VerifyOptions) (*bundle.Bundle, error) {
-	raw, err := io.ReadAll(r)
+	return ReadBundleLimited(r, verify, DefaultMaxBundleBytes)
+}
+
+// ReadBundleLimited is ReadBundle for a bundle of at most maxBytes,
+// compressed and unpacked. The size unpacked is counted before anything
+// is parsed or verified, without keeping what is unpacked.
+func ReadBundleLimited(r io.Reader, verify *VerifyOptions, maxBytes int64) (*bundle.Bundle, error) {
+	if maxBytes <= 0 {
+		maxBytes = DefaultMaxBundleBytes
+	}
+	raw, err := io.ReadAll(io.LimitReader(r, maxBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("read bundle: %w", err)
 	}
-	reader := bundle.NewCustomReader(bundle.NewTarballLoader(bytes.NewReader(raw))).WithRegoVersion(ast.RegoV1)
+	if int64(len(raw)) > maxBytes {
+		return nil, fmt.Errorf("read bundle: %w: more than %d MiB (--max-bundle-size)", ErrBundleTooLarge, maxBytes>>20)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(raw))
+	if err != nil {
+		return nil, fmt.Errorf("read bundle: not a gzip file: %w", err)
+	}
+	n, err := io.Copy(io.Discard, io.LimitReader(zr, maxBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("read bundle: %w", err)
+	}
+	if n > maxBytes {
+		return nil, fmt.Errorf("read bundle: %w: it unpacks to more than %d MiB (--max-bundle-size)", ErrBundleTooLarge, maxBytes>>20)
+	}
+	reader := bundle.NewCustomReader(bundle.NewTarballLoader(bytes.NewReader(raw)).WithSizeLimitBytes(maxBytes)).WithRegoVersion(ast.RegoV1)
 	if verify == nil {
 		reader = reader.WithSkipBundleVerification(true)
 	} else {

@@ -12,15 +12,15 @@ import (
 	"github.com/entente-dev/entente/policies"
 )
 
-// maxBundleBytes bounds a downloaded bundle.
-const maxBundleBytes = 256 << 20
-
 // RemoteBundle fetches a bundle from a URL as OPA's bundle service protocol
 // does: with If-None-Match, so that an unchanged bundle costs a 304.
 type RemoteBundle struct {
-	URL      string
-	Verify   *policies.VerifyOptions
-	Client   *http.Client
+	URL    string
+	Verify *policies.VerifyOptions
+	Client *http.Client
+	// MaxBytes bounds the bundle, compressed and unpacked (default
+	// policies.DefaultMaxBundleBytes).
+	MaxBytes int64
 	etag     string
 	revision string
 }
@@ -53,17 +53,21 @@ func (r *RemoteBundle) Fetch(ctx context.Context) (*evaluator.Set, error) {
 	default:
 		return nil, fmt.Errorf("download the bundle: %s answered %s", r.URL, resp.Status)
 	}
-	// The ETag is kept even when the bundle is refused, so that a bad
-	// bundle is not downloaded and compiled again until it changes.
-	r.etag = resp.Header.Get("ETag")
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBundleBytes+1))
+	limit := r.MaxBytes
+	if limit <= 0 {
+		limit = policies.DefaultMaxBundleBytes
+	}
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
+		// Cut halfway: its ETag is not kept, so that the next poll
+		// downloads it again.
 		return nil, fmt.Errorf("download the bundle: %w", err)
 	}
-	if len(raw) > maxBundleBytes {
-		return nil, fmt.Errorf("download the bundle: larger than %d bytes", maxBundleBytes)
-	}
-	b, err := policies.ReadBundle(bytes.NewReader(raw), r.Verify)
+	// Downloaded whole, the bundle's ETag is kept even when the bundle is
+	// refused, so that a bad bundle is not downloaded and compiled again
+	// until it changes.
+	r.etag = resp.Header.Get("ETag")
+	b, err := policies.ReadBundleLimited(bytes.NewReader(raw), r.Verify, limit)
 	if err != nil {
 		return nil, err
 	}

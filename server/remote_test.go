@@ -1,7 +1,14 @@
 package server
 
 import (
+	"archive/tar"
 	"bytes"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"runtime"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -149,5 +156,71 @@ func TestTheDataAPIGivesProvenanceWhenAsked(t *testing.T) {
 	bundles, _ := p["bundles"].(map[string]any)
 	if e, _ := bundles["entente"].(map[string]any); e["revision"] != srv.Revision() {
 		t.Errorf("provenance %v, want the revision %s", r.body["provenance"], srv.Revision())
+	}
+}
+
+// TestABundleCutHalfwayIsDownloadedAgain: the ETag of a bundle whose
+// download was cut was kept, so every later poll got a 304 and the new
+// bundle was never loaded.
+func TestABundleCutHalfwayIsDownloadedAgain(t *testing.T) {
+	dir := copyExamples(t)
+	bs := &bundleServer{body: bundleOf(t, dir)}
+	var cut atomic.Bool
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if cut.Load() && r.Header.Get("If-None-Match") == "" {
+			// Promise the whole bundle, send a third of it, hang up.
+			bs.mu.Lock()
+			body := bs.body
+			bs.mu.Unlock()
+			sum := sha256.Sum256(body)
+			w.Header().Set("ETag", `"`+hex.EncodeToString(sum[:8])+`"`)
+			w.Header().Set("Content-Length", fmt.Sprint(len(body)))
+			w.Write(body[:len(body)/3])
+			panic(http.ErrAbortHandler)
+		}
+		bs.ServeHTTP(w, r)
+	}))
+	ts.Config.ErrorLog = log.New(io.Discard, "", 0)
+	defer ts.Close()
+	cut.Store(true)
+	remote := &RemoteBundle{URL: ts.URL}
+	if _, err := remote.Fetch(context.Background()); err == nil {
+		t.Fatal("a bundle cut halfway loaded")
+	}
+	cut.Store(false)
+	set, err := remote.Fetch(context.Background())
+	if err != nil || set == nil {
+		t.Fatalf("the whole bundle, downloaded again: %v", err)
+	}
+}
+
+// TestAGzipBombIsRefusedBeforeItIsUnpacked: a megabyte of gzip that
+// unpacks to a gigabyte took bundle verify and the poller to gigabytes.
+func TestAGzipBombIsRefusedBeforeItIsUnpacked(t *testing.T) {
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	tw := tar.NewWriter(zw)
+	const size = 300 << 20
+	tw.WriteHeader(&tar.Header{Name: "/data.json", Mode: 0o644, Size: size})
+	zeros := make([]byte, 1<<20)
+	for range size / len(zeros) {
+		tw.Write(zeros)
+	}
+	tw.Close()
+	zw.Close()
+	bomb := buf.Bytes()
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(bomb) }))
+	defer ts.Close()
+
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, err := (&RemoteBundle{URL: ts.URL}).Fetch(context.Background())
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, policies.ErrBundleTooLarge) || !strings.Contains(err.Error(), "it unpacks to more than 256 MiB (--max-bundle-size)") {
+		t.Errorf("got %v, want the bundle refused as too large", err)
+	}
+	if grown := after.TotalAlloc - before.TotalAlloc; grown > 64<<20 {
+		t.Errorf("refusing a %d KiB bomb allocated %d MiB", len(bomb)>>10, grown>>20)
 	}
 }

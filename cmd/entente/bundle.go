@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 
@@ -85,6 +84,7 @@ root "entente". Signing works as opa build --signing-key does.`,
 
 var bundleVerifyCommand = &command{
 	name:    "bundle verify",
+	bundles: true,
 	summary: "check a bundle's signature and that its policies compile",
 	usage:   "bundle verify [--verification-key K [--verification-key-id ID] [--signing-alg A]] FILE",
 	example: `entente bundle verify --verification-key public.pem agreements.tar.gz
@@ -102,7 +102,7 @@ Exit status: 0 verified, 1 the check failed, 2 unreadable file or usage.`,
 				e.errorf("give one bundle file")
 				return exitInvalid
 			}
-			raw, err := os.ReadFile(args[0])
+			raw, err := e.readBundleFile(args[0])
 			if err != nil {
 				e.errorf("%s", err)
 				return exitInvalid
@@ -111,7 +111,7 @@ Exit status: 0 verified, 1 the check failed, 2 unreadable file or usage.`,
 			if *key != "" {
 				verify = &policies.VerifyOptions{Key: *key, Algorithm: *alg, KeyID: *keyID}
 			}
-			b, err := policies.ReadBundle(bytes.NewReader(raw), verify)
+			b, err := policies.ReadBundleLimited(bytes.NewReader(raw), verify, e.maxBundle)
 			if err != nil {
 				e.errorf("%s: %s", args[0], err)
 				return exitFailure
@@ -132,6 +132,7 @@ Exit status: 0 verified, 1 the check failed, 2 unreadable file or usage.`,
 
 var bundleInspectCommand = &command{
 	name:    "bundle inspect",
+	bundles: true,
 	summary: "show a bundle's revision, agreements, versions and signature",
 	usage:   "bundle inspect [--format text|json] FILE",
 	example: `entente bundle inspect agreements.tar.gz`,
@@ -146,12 +147,12 @@ var bundleInspectCommand = &command{
 				e.errorf("unknown --format %q; use text or json", *format)
 				return exitInvalid
 			}
-			raw, err := os.ReadFile(args[0])
+			raw, err := e.readBundleFile(args[0])
 			if err != nil {
 				e.errorf("%s", err)
 				return exitInvalid
 			}
-			b, err := policies.ReadBundle(bytes.NewReader(raw), nil)
+			b, err := policies.ReadBundleLimited(bytes.NewReader(raw), nil, e.maxBundle)
 			if err != nil {
 				e.errorf("%s: %s", args[0], err)
 				return exitInvalid

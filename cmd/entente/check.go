@@ -53,6 +53,7 @@ func (r *repeated) Set(s string) error { *r = append(*r, s); return nil }
 
 var checkCommand = &command{
 	name:    "check",
+	bundles: true,
 	reads:   true,
 	summary: "measure agreements and print their verdicts: the CI gate",
 	usage:   "check SOURCE [--facts FILE] [--at T] [--format F] [--output FILE] [--agreement NAME]... [--fail-on at_risk] PATHS|BUNDLE",
@@ -270,7 +271,7 @@ func exitCode(v *evaluator.Verdict, failOn string) int {
 // loadEvaluationSet reads agreements from HCL paths, or one bundle file.
 func loadEvaluationSet(ctx context.Context, e *env, paths []string, verificationKey string) (*evaluator.Set, int) {
 	if len(paths) == 1 && isBundleFile(paths[0]) {
-		raw, err := os.ReadFile(paths[0])
+		raw, err := e.readBundleFile(paths[0])
 		if err != nil {
 			e.errorf("%s", err)
 			return nil, exitInvalid
@@ -279,7 +280,7 @@ func loadEvaluationSet(ctx context.Context, e *env, paths []string, verification
 		if verificationKey != "" {
 			verify = &policies.VerifyOptions{Key: verificationKey}
 		}
-		b, err := policies.ReadBundle(bytes.NewReader(raw), verify)
+		b, err := policies.ReadBundleLimited(bytes.NewReader(raw), verify, e.maxBundle)
 		if err != nil {
 			e.errorf("%s: %s", paths[0], err)
 			return nil, exitInvalid
@@ -309,6 +310,9 @@ func loadEvaluationSet(ctx context.Context, e *env, paths []string, verification
 
 // isBundleFile tells a bundle (a gzip file) from agreement files.
 func isBundleFile(path string) bool {
+	if info, err := os.Stat(path); err != nil || !info.Mode().IsRegular() {
+		return false
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return false

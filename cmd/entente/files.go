@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/entente-dev/entente/agreements"
+	"github.com/entente-dev/entente/policies"
 )
 
 // writeAtomic writes a file so that it is either as it was or whole: into
@@ -81,4 +82,21 @@ func notAnInput(flag, out string, paths []string, files ...string) error {
 		}
 	}
 	return nil
+}
+
+// readBundleFile reads a bundle file: a regular file (a pipe or a device is
+// refused before it is opened, so that reading never blocks) of at most
+// --max-bundle-size; its size unpacked is checked when it is read.
+func (e *env) readBundleFile(name string) ([]byte, error) {
+	info, err := os.Stat(name)
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file: give a bundle file", name)
+	}
+	if info.Size() > e.maxBundle {
+		return nil, fmt.Errorf("%s: %w: more than %d MiB (--max-bundle-size)", name, policies.ErrBundleTooLarge, e.maxBundle>>20)
+	}
+	return os.ReadFile(name)
 }

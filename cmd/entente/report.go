@@ -17,6 +17,7 @@ import (
 
 var reportCommand = &command{
 	name:    "report",
+	bundles: true,
 	reads:   true,
 	summary: "write the SLA report of a closed period: HTML, Markdown or JSON",
 	usage:   "report --period P SOURCE [--facts FILE] [--format F] [--output FILE] [--agreement NAME]... PATHS|BUNDLE",

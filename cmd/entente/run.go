@@ -17,6 +17,7 @@ import (
 	"github.com/agext/levenshtein"
 
 	"github.com/entente-dev/entente/agreements"
+	"github.com/entente-dev/entente/policies"
 	"golang.org/x/term"
 )
 
@@ -29,8 +30,9 @@ type env struct {
 	noColor        bool
 	command        string
 	logger         *slog.Logger
-	// limits bound what is read of agreement files.
-	limits agreements.Limits
+	// limits bound what is read of agreement files, maxBundle of bundles.
+	limits    agreements.Limits
+	maxBundle int64
 }
 
 // errorf prints a message about a failure to stderr, prefixed with the
@@ -46,9 +48,9 @@ type command struct {
 	usage   string // the synopsis, after "entente "
 	example string
 	flags   func(fs *flag.FlagSet) func(ctx context.Context, e *env, args []string) int
-	// reads says that the command reads agreement files: it takes the
-	// flags of their limits.
-	reads bool
+	// reads says that the command reads agreement files, bundles that it
+	// reads bundles: it takes the flags of their limits.
+	reads, bundles bool
 }
 
 var commands = []*command{
@@ -123,6 +125,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if c.reads {
 		fs.Var((*byteSize)(&e.limits.MaxFileSize), "max-file-size", "refuse an agreement file larger than `SIZE`")
 		fs.IntVar(&e.limits.MaxNesting, "max-nesting", agreements.DefaultMaxNesting, "refuse brackets, braces and parentheses nested deeper than `N`")
+	}
+	e.maxBundle = policies.DefaultMaxBundleBytes
+	if c.bundles {
+		fs.Var((*byteSize)(&e.maxBundle), "max-bundle-size", "refuse a bundle larger than `SIZE`, compressed or unpacked")
 	}
 	positional, err := parseInterspersed(fs, rest)
 	if errors.Is(err, flag.ErrHelp) {

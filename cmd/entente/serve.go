@@ -20,6 +20,7 @@ import (
 
 var serveCommand = &command{
 	name:    "serve",
+	bundles: true,
 	reads:   true,
 	summary: "serve verdicts over HTTP, evaluating every agreement periodically",
 	usage:   "serve [SOURCE] [--addr 127.0.0.1:7878] [--interval 1m] [--facts FILE] [--token-file FILE] PATHS|BUNDLE|BUNDLE-URL",
@@ -89,7 +90,7 @@ on SIGINT or SIGTERM.`,
 			var set *evaluator.Set
 			since := server.Fingerprint(paths...)
 			if len(paths) == 1 && (strings.HasPrefix(paths[0], "http://") || strings.HasPrefix(paths[0], "https://")) {
-				remote = &server.RemoteBundle{URL: paths[0]}
+				remote = &server.RemoteBundle{URL: paths[0], MaxBytes: e.maxBundle}
 				if c.verificationKey != "" {
 					remote.Verify = &policies.VerifyOptions{Key: c.verificationKey}
 				}
