@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/entente-dev/entente/agreements"
@@ -47,6 +48,10 @@ func ParsePeriod(s string) (Period, error) {
 		}
 		p := Period{Label: s, Kind: f.kind}
 		year := n[1]
+		if year < 1970 {
+			// Times that far back overflow the arithmetic of windows.
+			return Period{}, fmt.Errorf("period %q: reports cover periods from 1970 on", s)
+		}
 		switch f.kind {
 		case agreements.Day:
 			p.first = time.Date(year, time.Month(n[2]), n[3], 0, 0, 0, 0, time.UTC)
@@ -92,6 +97,22 @@ func (p Period) String() string { return p.Label }
 
 // IsZero reports whether p is no period.
 func (p Period) IsZero() bool { return p.Kind == "" }
+
+// ResolvePeriod reads a period as ParsePeriod does, or a relative one:
+// last-day, last-week, last-month, last-quarter or last-year, the last
+// period of that kind closed at now in loc.
+func ResolvePeriod(label string, now time.Time, loc *time.Location) (Period, error) {
+	kind, ok := strings.CutPrefix(label, "last-")
+	if !ok {
+		return ParsePeriod(label)
+	}
+	switch agreements.Calendar(kind) {
+	case agreements.Day, agreements.Week, agreements.Month, agreements.Quarter, agreements.Year:
+	default:
+		return Period{}, fmt.Errorf("period %q: write last-day, last-week, last-month, last-quarter or last-year", label)
+	}
+	return LastClosed(agreements.Calendar(kind), now, loc), nil
+}
 
 // LastClosed returns the last period of a kind that is over at t in loc:
 // the month before the one t is in, for a month.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -152,7 +153,15 @@ func (s *Server) agreementReport(c echo.Context) error {
 	if label == "" {
 		return fail(http.StatusBadRequest, "bad_request", "give the period: ?period=2026-10 (a month), 2026-Q3, 2026-W43, 2026-10-14 or 2026")
 	}
-	period, err := evaluator.ParsePeriod(label)
+	p, _ := plan(set, name)
+	loc, err := time.LoadLocation(p.TimeZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	// A period is over by the wall clock, even when the periodic
+	// evaluations replay a history at a fixed time.
+	now := time.Now()
+	period, err := evaluator.ResolvePeriod(label, now, loc)
 	if err != nil {
 		return fail(http.StatusBadRequest, "bad_request", err.Error())
 	}
@@ -168,9 +177,6 @@ func (s *Server) agreementReport(c echo.Context) error {
 	}
 
 	key := set.Revision + "\x00" + name + "\x00" + period.Label
-	// A period is over by the wall clock, even when the periodic
-	// evaluations replay a history at a fixed time.
-	now := time.Now()
 	raw, ok := s.reports.get(key, now)
 	if !ok {
 		select {
@@ -196,7 +202,11 @@ func (s *Server) agreementReport(c echo.Context) error {
 		if raw, err = json.Marshal(v); err != nil {
 			return err
 		}
-		s.reports.put(key, raw, now)
+		// A report with a part the source failed to measure is not kept:
+		// asked again once the source has recovered, it is measured again.
+		if !anyError(v) {
+			s.reports.put(key, raw, now)
+		}
 	}
 	if format == "json" {
 		return c.JSONBlob(http.StatusOK, raw)
@@ -216,6 +226,21 @@ func (s *Server) agreementReport(c echo.Context) error {
 		return err
 	}
 	return page(c, "text/html; charset=utf-8", buf.Bytes())
+}
+
+// anyError says whether a block of a verdict could not be measured.
+func anyError(v *evaluator.Verdict) bool {
+	for _, a := range v.Agreements {
+		for _, kind := range []string{"slos", "responsibilities"} {
+			list, _ := a[kind].([]any)
+			for _, x := range list {
+				if m, _ := x.(map[string]any); m["status"] == "error" || (kind == "responsibilities" && strings.Contains(fmt.Sprint(m["message"]), "could not be measured")) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 func page(c echo.Context, contentType string, body []byte) error {

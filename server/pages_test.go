@@ -3,6 +3,8 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"sync/atomic"
 	"net/http/httptest"
 	"os"
 	"strings"
@@ -142,6 +144,8 @@ func TestAReportRequestThatCannotBeAnsweredSaysWhy(t *testing.T) {
 		{"an unknown format", srv, "/v1/agreements/geo-api/report?period=2026-09&format=pdf", 400, "bad_request", "html, markdown or json"},
 		{"an unknown agreement", srv, "/v1/agreements/nope/report?period=2026-09", 404, "unknown_agreement", "nope"},
 		{"no source", noSource, "/v1/agreements/geo-api/report?period=2026-09", 422, "no_source", "--prometheus or --metrics"},
+		{"a period before 1970, which overflowed the arithmetic of windows", srv, "/v1/agreements/geo-api/report?period=1600", 400, "bad_request", "reports cover periods from 1970 on"},
+		{"a relative period of no kind", srv, "/v1/agreements/geo-api/report?period=last-decade", 400, "bad_request", "last-month"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			rec := get(t, c.srv, c.path)
@@ -165,5 +169,54 @@ func TestThePagesTakeTheTokenAsABasicPassword(t *testing.T) {
 	}
 	if rec := get(t, srv, "/", "Authorization", "Basic dXNlcjpzM2NyZXQ="); rec.Code != 200 { // user:s3cret
 		t.Errorf("the token as the password: %d", rec.Code)
+	}
+}
+
+// TestARelativePeriodIsTheLastClosed: last-month is the last month closed
+// in the agreement's time zone, as entente report reads it.
+func TestARelativePeriodIsTheLastClosed(t *testing.T) {
+	srv := exampleServer(t)
+	rec := get(t, srv, "/v1/agreements/payments-hosting/report?period=last-month&format=json")
+	var doc map[string]any
+	json.Unmarshal(rec.Body.Bytes(), &doc)
+	paris, _ := time.LoadLocation("Europe/Paris")
+	want := evaluator.LastClosed("month", time.Now(), paris).Label
+	if p, _ := doc["period"].(map[string]any); rec.Code != 200 || p["label"] != want {
+		t.Errorf("%d, period %v; want %s", rec.Code, doc["period"], want)
+	}
+}
+
+// flaky fails every query whose text holds fail, while failing is set.
+type flaky struct {
+	evaluator.Source
+	failing *atomic.Bool
+	fail    string
+}
+
+func (f flaky) Query(ctx context.Context, q string, t time.Time) (evaluator.Answer, error) {
+	if f.failing.Load() && strings.Contains(q, f.fail) {
+		return evaluator.Answer{}, &evaluator.SourceError{Query: q, Err: errors.New("connection reset")}
+	}
+	return f.Source.Query(ctx, q, t)
+}
+
+// TestAReportWithAFailureIsMeasuredAgain: a report part of which the
+// source failed to measure was kept ten minutes, and served again after
+// the source recovered.
+func TestAReportWithAFailureIsMeasuredAgain(t *testing.T) {
+	base := exampleServer(t)
+	var failing atomic.Bool
+	failing.Store(true)
+	cfg := base.cfg
+	cfg.Source = flaky{Source: cfg.Source, failing: &failing, fail: "http_request_duration_seconds_bucket"}
+	srv := New(cfg)
+	path := "/v1/agreements/payments-hosting/report?period=2026-10&format=json"
+	first := get(t, srv, path).Body.String()
+	if !strings.Contains(first, "latency could not be measured: connection reset") {
+		t.Fatalf("the latency did not fail: %.300s", first)
+	}
+	failing.Store(false)
+	if again := get(t, srv, path).Body.String(); strings.Contains(again, "could not be measured") {
+		t.Errorf("after the source recovered, the report still says %q", "could not be measured")
 	}
 }

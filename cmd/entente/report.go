@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/entente-dev/entente/agreements"
 	"github.com/entente-dev/entente/evaluator"
 	"github.com/entente-dev/entente/report"
 )
@@ -138,22 +137,13 @@ func writeReport(ctx context.Context, e *env, c *checkConfig, label string, path
 // periodOf reads --period: a period, or last-KIND, the last one over now
 // in the time zone of the set's first agreement.
 func periodOf(label string, set *evaluator.Set, now time.Time) (evaluator.Period, error) {
-	kind, ok := strings.CutPrefix(label, "last-")
-	if !ok {
-		return evaluator.ParsePeriod(label)
-	}
-	switch agreements.Calendar(kind) {
-	case agreements.Day, agreements.Week, agreements.Month, agreements.Quarter, agreements.Year:
-	default:
-		return evaluator.Period{}, fmt.Errorf("period %q: write last-day, last-week, last-month, last-quarter or last-year", label)
-	}
 	loc := time.UTC
 	if len(set.Plans) > 0 {
 		if l, err := time.LoadLocation(set.Plans[0].TimeZone); err == nil {
 			loc = l
 		}
 	}
-	return evaluator.LastClosed(agreements.Calendar(kind), now, loc), nil
+	return evaluator.ResolvePeriod(label, now, loc)
 }
 
 // renderReport writes a report's verdict document in a format.
