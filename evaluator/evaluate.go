@@ -126,6 +126,22 @@ type Options struct {
 	// harmless: an answer with any other warning (a partial answer, a
 	// PromQL warning) is an error for the SLOs measured from it.
 	AcceptWarnings []*regexp.Regexp
+
+	// Timeout bounds the measurements of the evaluation (0: none): what is
+	// not measured by then is an error, and the verdict is given.
+	Timeout time.Duration
+}
+
+// DefaultEvaluationTimeout is the Timeout of the commands: well under a CI
+// job's patience, well over what a healthy source takes.
+const DefaultEvaluationTimeout = 2 * time.Minute
+
+// TimeoutError is the error of a measurement not taken within the
+// evaluation's Timeout.
+type TimeoutError struct{ Timeout time.Duration }
+
+func (e *TimeoutError) Error() string {
+	return fmt.Sprintf("not measured within the evaluation's %s (--evaluation-timeout): the source is too slow, or does not answer", e.Timeout)
 }
 
 // Evaluate measures every agreement of the set from the source and returns
@@ -191,11 +207,17 @@ func (s *Set) evaluate(ctx context.Context, m *memo, opts Options) (*Verdict, er
 		}
 	}
 
+	mctx := ctx
+	if opts.Timeout > 0 {
+		var cancel context.CancelFunc
+		mctx, cancel = context.WithTimeoutCause(ctx, opts.Timeout, &TimeoutError{opts.Timeout})
+		defer cancel()
+	}
 	inputs := make([]map[string]any, len(plans))
 	audits := make([]*audit, len(plans))
 	var wg sync.WaitGroup
 	for i, p := range plans {
-		in, a, err := s.measure(ctx, m, sem, &wg, p, ats[i], periods[i], opts.Facts[p.Agreement], logger)
+		in, a, err := s.measure(mctx, m, sem, &wg, p, ats[i], periods[i], opts.Facts[p.Agreement], logger)
 		if err != nil {
 			wg.Wait() // the measurements already started still use the source
 			return nil, err
@@ -459,6 +481,7 @@ func (s *Set) measure(ctx context.Context, m *memo, sem chan struct{}, wg *sync.
 				v, err = uncovered(v, err)
 			}
 			if err != nil {
+				err = timedOut(ctx, err)
 				logger.Warn("measurement failed", "agreement", p.Agreement, "slo", slo.Name, "error", err)
 				v = failedMeasurement(err)
 			}
@@ -495,6 +518,7 @@ func (s *Set) measure(ctx context.Context, m *memo, sem chan struct{}, wg *sync.
 				v, err = uncovered(v, err)
 			}
 			if err != nil {
+				err = timedOut(ctx, err)
 				logger.Warn("measurement failed", "agreement", p.Agreement, "responsibility", duty.Name, "error", err)
 				v = failedMeasurement(err)
 			}
@@ -502,6 +526,15 @@ func (s *Set) measure(ctx context.Context, m *memo, sem chan struct{}, wg *sync.
 		})
 	}
 	return input, a, nil
+}
+
+// timedOut says that a measurement failed for the evaluation's timeout,
+// rather than how the query it was in failed.
+func timedOut(ctx context.Context, err error) error {
+	if te, ok := errors.AsType[*TimeoutError](context.Cause(ctx)); ok && ctx.Err() != nil {
+		return te
+	}
+	return err
 }
 
 // uncovered makes a measurement whose coverage cannot be measured no data,

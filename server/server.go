@@ -57,7 +57,11 @@ type Config struct {
 	// AcceptWarnings are the warnings of the source's answers that are
 	// harmless (evaluator.Options.AcceptWarnings).
 	AcceptWarnings []*regexp.Regexp
-	Logger         *slog.Logger
+	// EvaluationTimeout bounds a periodic evaluation's measurements
+	// (default evaluator.DefaultEvaluationTimeout): a source that does not
+	// answer leaves the SLOs in error, not the server unready.
+	EvaluationTimeout time.Duration
+	Logger            *slog.Logger
 }
 
 // Server serves one set of agreements.
@@ -106,6 +110,9 @@ func New(cfg Config) *Server {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.EvaluationTimeout <= 0 {
+		cfg.EvaluationTimeout = evaluator.DefaultEvaluationTimeout
 	}
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = time.Minute
@@ -576,7 +583,7 @@ func (s *Server) evaluateAll(ctx context.Context) {
 		s.ready.Store(true)
 		return
 	}
-	v, err := set.Evaluate(ctx, s.cfg.Source, evaluator.Options{At: s.cfg.Now(), Facts: s.cfg.Facts, Logger: s.cfg.Logger, AcceptWarnings: s.cfg.AcceptWarnings})
+	v, err := set.Evaluate(ctx, s.cfg.Source, evaluator.Options{At: s.cfg.Now(), Facts: s.cfg.Facts, Logger: s.cfg.Logger, AcceptWarnings: s.cfg.AcceptWarnings, Timeout: s.cfg.EvaluationTimeout})
 	if err != nil {
 		s.metrics.evaluations.WithLabelValues("failed").Inc()
 		s.cfg.Logger.Error("periodic evaluation failed", "error", err)

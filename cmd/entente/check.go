@@ -98,6 +98,7 @@ func (c *checkConfig) sourceFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.prometheus.KeyFile, "prometheus-key-file", "", "client key `FILE` for Prometheus")
 	fs.BoolVar(&c.prometheus.InsecureSkipVerify, "prometheus-insecure-skip-verify", false, "do not verify Prometheus's certificate")
 	fs.DurationVar(&c.prometheus.Timeout, "query-timeout", 30*time.Second, "the `timeout` of each query")
+	fs.DurationVar(&c.evaluationTimeout, "evaluation-timeout", evaluator.DefaultEvaluationTimeout, "give the verdict after `D` at most, with what is not measured by then an error")
 	c.prometheus.MaxAnswerBytes = evaluator.DefaultMaxAnswerBytes
 	fs.Var((*byteSize)(&c.prometheus.MaxAnswerBytes), "max-answer-size", "refuse a Prometheus answer larger than `SIZE`")
 	fs.Var(&c.acceptWarnings, "accept-warning", "take answers whose warning matches `REGEX` (repeatable): any other warning, or a partial answer, makes the SLOs measured from it errors")
@@ -106,18 +107,19 @@ func (c *checkConfig) sourceFlags(fs *flag.FlagSet) {
 }
 
 type checkConfig struct {
-	prometheus      evaluator.PrometheusConfig
-	headers         repeated
-	acceptWarnings  repeated
-	metrics         repeated
-	measurements    string
-	facts           string
-	at              string
-	format          string
-	output          string
-	agreements      repeated
-	failOn          string
-	verificationKey string
+	prometheus        evaluator.PrometheusConfig
+	headers           repeated
+	acceptWarnings    repeated
+	evaluationTimeout time.Duration
+	metrics           repeated
+	measurements      string
+	facts             string
+	at                string
+	format            string
+	output            string
+	agreements        repeated
+	failOn            string
+	verificationKey   string
 }
 
 func check(ctx context.Context, e *env, c *checkConfig, paths []string) int {
@@ -182,7 +184,7 @@ func check(ctx context.Context, e *env, c *checkConfig, paths []string) int {
 		e.errorf("%s", err)
 		return exitInvalid
 	}
-	opts := evaluator.Options{At: at, Facts: facts, Agreements: c.agreements, Logger: e.logger, AcceptWarnings: accept}
+	opts := evaluator.Options{At: at, Facts: facts, Agreements: c.agreements, Logger: e.logger, AcceptWarnings: accept, Timeout: c.evaluationTimeout}
 
 	var verdict *evaluator.Verdict
 	switch {

@@ -8,6 +8,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -106,6 +107,27 @@ func TestScripts(t *testing.T) {
 				ts.Check(err)
 				src := "agreement \"deep\" {\n  title = " + strings.Repeat("[", n) + strings.Repeat("]", n) + "\n}\n"
 				ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(src), 0o644))
+			},
+			// blackhole VAR sets VAR to the URL of a server that takes
+			// connections and never answers.
+			"blackhole": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 1 {
+					ts.Fatalf("usage: blackhole VAR")
+				}
+				l, err := net.Listen("tcp", "127.0.0.1:0")
+				ts.Check(err)
+				var conns []net.Conn
+				go func() {
+					for {
+						c, err := l.Accept()
+						if err != nil {
+							return
+						}
+						conns = append(conns, c)
+					}
+				}()
+				ts.Defer(func() { l.Close() })
+				ts.Setenv(args[0], "http://"+l.Addr().String())
 			},
 			// status N cmd args... runs a command and checks its exit code.
 			"status": func(ts *testscript.TestScript, neg bool, args []string) {

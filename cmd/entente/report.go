@@ -113,7 +113,7 @@ func writeReport(ctx context.Context, e *env, c *checkConfig, label string, path
 		return code
 	}
 	defer closeSource()
-	verdict, err := set.Evaluate(ctx, src, evaluator.Options{Period: period, Facts: facts, Agreements: c.agreements, Logger: e.logger, AcceptWarnings: accept})
+	verdict, err := set.Evaluate(ctx, src, evaluator.Options{Period: period, Facts: facts, Agreements: c.agreements, Logger: e.logger, AcceptWarnings: accept, Timeout: c.evaluationTimeout})
 	if err != nil {
 		e.errorf("%s", err)
 		return exitInvalid

@@ -143,6 +143,7 @@ on SIGINT or SIGTERM.`,
 			cfg := server.Config{
 				Set: set, Source: src, Facts: facts, Interval: *interval, Tokens: tokens, DecisionLog: decisionLog,
 				RequestTimeout: *requestTimeout, MaxEvaluations: *maxEvaluations, Logger: e.logger, AcceptWarnings: accept,
+				EvaluationTimeout: c.evaluationTimeout,
 			}
 			if !at.IsZero() {
 				cfg.Now = func() time.Time { return at }
