@@ -1,6 +1,7 @@
 package evaluator
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -134,4 +135,40 @@ func LastClosed(kind agreements.Calendar, t time.Time, loc *time.Location) Perio
 		p.Label = p.first.Format("2006")
 	}
 	return p
+}
+
+// ParseTime reads an evaluation time as a person or a program writes it:
+// RFC 3339 ("2026-11-01T00:00:00Z") or unix seconds (1793491200, as a
+// number or a string). Times before 1970 or after 9999 are refused: the
+// zero time would silently be the present, and windows that far back
+// overflow.
+func ParseTime(v any) (time.Time, error) {
+	var t time.Time
+	switch x := v.(type) {
+	case string:
+		if parsed, err := time.Parse(time.RFC3339, x); err == nil {
+			t = parsed
+		} else if secs, err := strconv.ParseInt(x, 10, 64); err == nil {
+			return ParseTime(json.Number(strconv.FormatInt(secs, 10)))
+		} else {
+			return time.Time{}, fmt.Errorf("%q is not a time: give RFC 3339 (2026-11-01T00:00:00Z) or unix seconds", x)
+		}
+	case json.Number:
+		secs, err := x.Int64()
+		if err != nil {
+			return time.Time{}, fmt.Errorf("%s is not a time: give whole unix seconds", x)
+		}
+		if secs > 100_000_000_000 {
+			return time.Time{}, fmt.Errorf("%d is too large for unix seconds: is it in milliseconds? Give %d", secs, secs/1000)
+		}
+		t = time.Unix(secs, 0).UTC()
+	case float64:
+		return ParseTime(json.Number(strconv.FormatFloat(x, 'f', -1, 64)))
+	default:
+		return time.Time{}, fmt.Errorf("give RFC 3339 (2026-11-01T00:00:00Z) or unix seconds")
+	}
+	if t.Year() < 1970 || t.Year() > 9999 {
+		return time.Time{}, fmt.Errorf("%s is out of range: give a time from 1970 to 9999", t.Format(time.RFC3339))
+	}
+	return t, nil
 }

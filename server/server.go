@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"regexp"
@@ -29,6 +30,13 @@ import (
 
 // DefaultBodyLimit bounds request bodies.
 const DefaultBodyLimit = 1 << 20
+
+// DefaultMaxDecisions bounds the requests with a body handled at once:
+// with DefaultBodyLimit, 32 MiB of bodies.
+const DefaultMaxDecisions = 32
+
+// decisionWait is how long a request waits for a turn before a 503.
+const decisionWait = time.Second
 
 // Config is what a Server serves and how.
 type Config struct {
@@ -54,6 +62,10 @@ type Config struct {
 	// MaxEvaluations bounds the evaluations from the source running at once
 	// for requests (default 8); more are refused with 503.
 	MaxEvaluations int
+	// MaxDecisions bounds the requests with a body (decisions on their own
+	// measurements, the data API) read and decided at once (default 32): a
+	// request waits up to a second for its turn, then is refused with 503.
+	MaxDecisions int
 	// AcceptWarnings are the warnings of the source's answers that are
 	// harmless (evaluator.Options.AcceptWarnings).
 	AcceptWarnings []*regexp.Regexp
@@ -82,6 +94,8 @@ type Server struct {
 	requireAuth bool
 	// slots bounds the evaluations from the source that requests run.
 	slots chan struct{}
+	// decisions bounds the requests with a body handled at once.
+	decisions chan struct{}
 	// draining is set on shutdown: readiness turns off.
 	draining atomic.Bool
 }
@@ -111,6 +125,9 @@ func New(cfg Config) *Server {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.MaxDecisions <= 0 {
+		cfg.MaxDecisions = DefaultMaxDecisions
+	}
 	if cfg.EvaluationTimeout <= 0 {
 		cfg.EvaluationTimeout = evaluator.DefaultEvaluationTimeout
 	}
@@ -120,7 +137,7 @@ func New(cfg Config) *Server {
 	if cfg.MaxEvaluations <= 0 {
 		cfg.MaxEvaluations = 8
 	}
-	s := &Server{cfg: cfg, last: map[string]map[string]any{}, metrics: newMetrics(), slots: make(chan struct{}, cfg.MaxEvaluations)}
+	s := &Server{cfg: cfg, last: map[string]map[string]any{}, metrics: newMetrics(), slots: make(chan struct{}, cfg.MaxEvaluations), decisions: make(chan struct{}, cfg.MaxDecisions)}
 	s.set.Store(cfg.Set)
 	tokens := cfg.Tokens
 	s.tokens.Store(&tokens)
@@ -141,10 +158,10 @@ func New(cfg Config) *Server {
 	v1 := e.Group("/v1", s.auth)
 	v1.GET("/agreements", s.listAgreements)
 	v1.GET("/agreements/:name", s.getAgreement)
-	v1.POST("/agreements/:name/evaluate", s.evaluate)
+	v1.POST("/agreements/:name/evaluate", s.evaluate, s.decisionSlot)
 	v1.GET("/agreements/:name/verdict", s.lastVerdict)
 	v1.GET("/agreements/:name/report", s.agreementReport)
-	v1.POST("/data/*", s.data)
+	v1.POST("/data/*", s.data, s.decisionSlot)
 	e.GET("/", s.dashboard, s.auth)
 	s.echo = e
 	return s
@@ -286,6 +303,25 @@ func (s *Server) auth(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// decisionSlot holds a request with a body until it has a turn: bodies
+// are read, and decided, a bounded number at once.
+func (s *Server) decisionSlot(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		t := time.NewTimer(decisionWait)
+		defer t.Stop()
+		select {
+		case s.decisions <- struct{}{}:
+		case <-t.C:
+			c.Response().Header().Set("Retry-After", "1")
+			return fail(http.StatusServiceUnavailable, "busy", fmt.Sprintf("%d decisions are being made; retry shortly", cap(s.decisions)))
+		case <-c.Request().Context().Done():
+			return c.Request().Context().Err()
+		}
+		defer func() { <-s.decisions }()
+		return next(c)
+	}
+}
+
 func (s *Server) health(c echo.Context) error {
 	set := s.set.Load()
 	return c.JSON(http.StatusOK, map[string]any{"status": "ok", "revision": set.Revision, "agreements": len(set.Plans)})
@@ -334,7 +370,7 @@ func (s *Server) getAgreement(c echo.Context) error {
 
 // evaluateRequest is the optional body of POST .../evaluate.
 type evaluateRequest struct {
-	At           *string                   `json:"at"`
+	At           any                       `json:"at"`
 	Measurements map[string]map[string]any `json:"measurements"`
 	Facts        map[string]any            `json:"facts"`
 }
@@ -351,11 +387,17 @@ func (s *Server) evaluate(c echo.Context) error {
 	if err := decode(c, &req, true); err != nil {
 		return err
 	}
+	if err := sensibleNumbers(toAny(req.Measurements), "measurements"); err != nil {
+		return err
+	}
+	if err := sensibleNumbers(req.Facts, "facts"); err != nil {
+		return err
+	}
 	opts := evaluator.Options{Agreements: []string{name}, Logger: s.cfg.Logger, Facts: s.cfg.Facts, AcceptWarnings: s.cfg.AcceptWarnings}
 	if req.At != nil {
-		at, err := time.Parse(time.RFC3339, *req.At)
+		at, err := evaluator.ParseTime(req.At)
 		if err != nil {
-			return fail(http.StatusBadRequest, "bad_request", "at must be an RFC 3339 time, e.g. 2026-11-01T00:00:00Z")
+			return fail(http.StatusBadRequest, "bad_request", "at: "+err.Error())
 		}
 		opts.At = at
 	}
@@ -478,6 +520,9 @@ func (s *Server) data(c echo.Context) error {
 		if err := dec.Decode(&input); err != nil {
 			return fail(http.StatusBadRequest, "bad_request", "input is not JSON")
 		}
+		if err := sensibleNumbers(input, "input"); err != nil {
+			return err
+		}
 	}
 	var result any
 	var err error
@@ -546,6 +591,40 @@ func decode(c echo.Context, v any, strict bool) error {
 		return fail(http.StatusBadRequest, "bad_request", "unknown field "+strings.TrimPrefix(err.Error(), "json: unknown field ")+": the body takes at, measurements and facts")
 	}
 	return fail(http.StatusBadRequest, "bad_request", "the body is not valid JSON for this route")
+}
+
+// maxNumberText bounds the text of a number: a float64 needs 24 characters,
+// and a number of a hundred thousand digits costs seconds to convert.
+const maxNumberText = 64
+
+// sensibleNumbers refuses a number that is not a finite float64, or whose
+// text is longer than maxNumberText: 1e100000 gave a 500, and a number of
+// hundreds of thousands of digits seconds of CPU.
+func sensibleNumbers(v any, where string) error {
+	switch x := v.(type) {
+	case json.Number:
+		f, err := strconv.ParseFloat(string(x), 64)
+		if len(x) > maxNumberText || err != nil || math.IsInf(f, 0) {
+			shown := string(x)
+			if len(shown) > 24 {
+				shown = shown[:20] + "..."
+			}
+			return fail(http.StatusBadRequest, "bad_request", fmt.Sprintf("%s: the number %s is not one a measurement can be (at most %d characters, and finite as a float64)", where, shown, maxNumberText))
+		}
+	case map[string]any:
+		for k, e := range x {
+			if err := sensibleNumbers(e, where+"."+k); err != nil {
+				return err
+			}
+		}
+	case []any:
+		for i, e := range x {
+			if err := sensibleNumbers(e, fmt.Sprintf("%s[%d]", where, i)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func kindOf(k string) string {

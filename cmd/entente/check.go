@@ -330,16 +330,11 @@ func parseAt(s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
+	t, err := evaluator.ParseTime(s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("--at: %w", err)
 	}
-	if secs, err := strconv.ParseInt(s, 10, 64); err == nil {
-		if secs > 100_000_000_000 {
-			return time.Time{}, fmt.Errorf("--at %s is too large for unix seconds: is it in milliseconds? Give %d", s, secs/1000)
-		}
-		return time.Unix(secs, 0).UTC(), nil
-	}
-	return time.Time{}, fmt.Errorf("--at %q is not a time: give RFC 3339 (2026-11-01T00:00:00Z) or unix seconds", s)
+	return t, nil
 }
 
 // readFacts reads a facts file: JSON, or HCL attributes, keyed by
