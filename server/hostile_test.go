@@ -89,3 +89,22 @@ func TestRequestsWithABodyTakeTurns(t *testing.T) {
 		t.Errorf("after the turn was freed: %d", resp.StatusCode)
 	}
 }
+
+// TestTheMetricsAreBehindTheToken: /metrics named the agreements, their
+// statuses and the credits owed to anyone, token or not.
+func TestTheMetricsAreBehindTheToken(t *testing.T) {
+	for _, c := range []struct {
+		public bool
+		header []string
+		status int
+	}{
+		{false, nil, 401},
+		{false, []string{"Authorization", "Bearer s3cret"}, 200},
+		{true, nil, 200},
+	} {
+		h := New(Config{Set: examples(t), Tokens: []string{"s3cret"}, MetricsPublic: c.public}).Handler()
+		if r := call(t, h, "GET", "/metrics", "", c.header...); r.status != c.status {
+			t.Errorf("public %v, header %v: %d, want %d", c.public, c.header, r.status, c.status)
+		}
+	}
+}

@@ -62,6 +62,9 @@ type Config struct {
 	// MaxEvaluations bounds the evaluations from the source running at once
 	// for requests (default 8); more are refused with 503.
 	MaxEvaluations int
+	// MetricsPublic serves /metrics without the token (to a Prometheus
+	// that scrapes without one).
+	MetricsPublic bool
 	// MaxDecisions bounds the requests with a body (decisions on their own
 	// measurements, the data API) read and decided at once (default 32): a
 	// request waits up to a second for its turn, then is refused with 503.
@@ -154,7 +157,13 @@ func New(cfg Config) *Server {
 	e.Use(s.bodyLimit)
 	e.GET("/health", s.health)
 	e.GET("/health/ready", s.healthReady)
-	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{})))
+	// The metrics name the agreements, their statuses and the credits
+	// owed: behind the token, unless the operator says they are public.
+	metricsAuth := []echo.MiddlewareFunc{s.auth}
+	if cfg.MetricsPublic {
+		metricsAuth = nil
+	}
+	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{})), metricsAuth...)
 	v1 := e.Group("/v1", s.auth)
 	v1.GET("/agreements", s.listAgreements)
 	v1.GET("/agreements/:name", s.getAgreement)

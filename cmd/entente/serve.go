@@ -47,6 +47,7 @@ on SIGINT or SIGTERM.`,
 		watch := fs.Duration("watch", 2*time.Second, "look for changed agreements, bundle or tokens every `DURATION` and reload them (0: never)")
 		requestTimeout := fs.Duration("request-timeout", time.Minute, "give up an evaluation from the source after `DURATION` (503)")
 		maxEvaluations := fs.Int("max-evaluations", 8, "evaluations from the source that requests may run at `ONCE`; more get 503")
+		metricsPublic := fs.Bool("metrics-public", false, "serve /metrics without the token (it names the agreements, their statuses and the credits owed)")
 		maxDecisions := fs.Int("max-decisions", server.DefaultMaxDecisions, "requests with a body (measurements, the data API) read and decided at `ONCE`; more wait a second, then get 503")
 		logFormat := fs.String("log-format", "text", "log `format`: text or json")
 		logLevel := fs.String("log-level", "info", "log `level`: debug (every request), info, warn or error")
@@ -143,7 +144,7 @@ on SIGINT or SIGTERM.`,
 			}
 			cfg := server.Config{
 				Set: set, Source: src, Facts: facts, Interval: *interval, Tokens: tokens, DecisionLog: decisionLog,
-				RequestTimeout: *requestTimeout, MaxEvaluations: *maxEvaluations, MaxDecisions: *maxDecisions, Logger: e.logger, AcceptWarnings: accept,
+				RequestTimeout: *requestTimeout, MaxEvaluations: *maxEvaluations, MaxDecisions: *maxDecisions, MetricsPublic: *metricsPublic, Logger: e.logger, AcceptWarnings: accept,
 				EvaluationTimeout: c.evaluationTimeout,
 			}
 			if !at.IsZero() {
