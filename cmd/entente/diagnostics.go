@@ -7,8 +7,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+
+	"github.com/entente-dev/entente/internal/output"
 )
 
 // noColorFlag adds --no-color, as Terraform has it.
@@ -27,8 +30,54 @@ func writeDiagnostics(e *env, files map[string]*hcl.File, diags hcl.Diagnostics)
 	if width <= 0 || width > 100 {
 		width = 100
 	}
-	w := hcl.NewDiagnosticTextWriter(e.stderr, files, uint(width), color)
-	_ = w.WriteDiagnostics(diags)
+	w := hcl.NewDiagnosticTextWriter(e.stderr, printableFiles(files), uint(width), color)
+	_ = w.WriteDiagnostics(printableDiagnostics(diags))
+}
+
+// printableFiles are the files as snippets show them: each control byte
+// (an escape sequence would be a command to the terminal) is a "?", so that
+// every byte keeps its place and the ranges of diagnostics still point at it.
+func printableFiles(files map[string]*hcl.File) map[string]*hcl.File {
+	out := make(map[string]*hcl.File, len(files))
+	for name, f := range files {
+		if f == nil {
+			continue
+		}
+		b := f.Bytes
+		for i, c := range b {
+			if (c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7f {
+				if &b[0] == &f.Bytes[0] {
+					b = bytes.Clone(f.Bytes)
+				}
+				b[i] = '?'
+			}
+		}
+		g := *f
+		g.Bytes = b
+		out[name] = &g
+	}
+	return out
+}
+
+// keepLines is output.Printable line by line: a detail keeps its
+// paragraphs.
+func keepLines(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = output.Printable(l)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// printableDiagnostics are the diagnostics with their texts printable.
+func printableDiagnostics(diags hcl.Diagnostics) hcl.Diagnostics {
+	out := make(hcl.Diagnostics, len(diags))
+	for i, d := range diags {
+		c := *d
+		c.Summary, c.Detail = keepLines(c.Summary), keepLines(c.Detail)
+		out[i] = &c
+	}
+	return out
 }
 
 // The JSON form of diagnostics is the one `terraform validate -json` prints,

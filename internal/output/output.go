@@ -8,6 +8,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/entente-dev/entente/evaluator"
 )
@@ -69,7 +70,7 @@ func str(m map[string]any, key string) string {
 	}
 	switch v := m[key].(type) {
 	case string:
-		return v
+		return Printable(v)
 	case nil:
 		return ""
 	default:
@@ -113,4 +114,33 @@ func source(m map[string]any) (string, int) {
 	s := object(m, "source")
 	line, _ := number(s, "line")
 	return str(s, "file"), int(line)
+}
+
+// Printable is s with its control characters written out: an agreement's
+// title or a query with an escape sequence in it would otherwise reach a
+// terminal, or a CI log, as a command to it. Line breaks and tabs, which
+// would break a table's lines, become spaces.
+func Printable(s string) string {
+	clean := true
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\n' || r == '\t' || r == '\r':
+			b.WriteByte(' ')
+		case unicode.IsControl(r):
+			fmt.Fprintf(&b, "\\x%02x", r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
