@@ -10,23 +10,25 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 )
 
+// build builds the opa of go.mod's tool line into Go's build cache, and
+// returns its path there: nothing is left in the temporary directory (a
+// directory of its own was left behind by every test run).
 var build = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "entente-opa")
+	out, err := exec.Command("go", "tool", "-n", "opa").Output()
 	if err != nil {
-		return "", err
+		var stderr []byte
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = ee.Stderr
+		}
+		return "", fmt.Errorf("go tool -n opa: %v\n%s", err, stderr)
 	}
-	bin := filepath.Join(dir, "opa")
-	out, err := exec.Command("go", "build", "-o", bin, "github.com/open-policy-agent/opa").CombinedOutput()
-	if err != nil {
-		return "", fmt.Errorf("go build opa: %v\n%s", err, out)
-	}
-	return bin, nil
+	return strings.TrimSpace(string(out)), nil
 })
 
 // Binary returns the path of the stock opa, built once per test binary.
