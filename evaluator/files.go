@@ -10,8 +10,11 @@ import (
 	"log/slog"
 	"math"
 	"os"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/prometheus/common/model"
@@ -115,8 +118,15 @@ func LoadFiles(ctx context.Context, paths []string, logger *slog.Logger) (_ *Fil
 		return nil, errors.New("load metrics files: no file given")
 	}
 	start := time.Now()
-	dir, err := os.MkdirTemp("", "entente-metrics-")
+	sweepStale(logger)
+	dir, err := os.MkdirTemp("", metricsDirPrefix)
 	if err != nil {
+		return nil, fmt.Errorf("load metrics files: %w", err)
+	}
+	// The directory says whose it is: if this process dies without
+	// removing it (SIGKILL, a crash), the next one removes it.
+	if err := os.WriteFile(filepath.Join(dir, ownerFile), []byte(strconv.Itoa(os.Getpid())), 0o600); err != nil {
+		os.RemoveAll(dir)
 		return nil, fmt.Errorf("load metrics files: %w", err)
 	}
 	defer func() {
@@ -192,6 +202,50 @@ func LoadFiles(ctx context.Context, paths []string, logger *slog.Logger) (_ *Fil
 	logger.Debug("loaded metrics files", "source", "files", "files", len(paths),
 		"series", s.series, "samples", s.samples, "duration", time.Since(start))
 	return s, nil
+}
+
+const (
+	metricsDirPrefix = "entente-metrics-"
+	ownerFile        = "entente-owner-pid"
+)
+
+// sweepStale removes the TSDB directories that processes which died
+// without removing them left in the temporary directory: those whose
+// owner is no longer running, and those without an owner a day old.
+func sweepStale(logger *slog.Logger) {
+	entries, err := os.ReadDir(os.TempDir())
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), metricsDirPrefix) {
+			continue
+		}
+		dir := filepath.Join(os.TempDir(), e.Name())
+		raw, err := os.ReadFile(filepath.Join(dir, ownerFile))
+		if err != nil {
+			if info, err := e.Info(); err != nil || time.Since(info.ModTime()) < 24*time.Hour {
+				continue
+			}
+		} else if pid, err := strconv.Atoi(strings.TrimSpace(string(raw))); err != nil || alive(pid) {
+			continue
+		}
+		if err := os.RemoveAll(dir); err == nil {
+			logger.Info("removed the metrics directory of a process that is gone", "source", "files", "dir", dir)
+		}
+	}
+}
+
+// alive says whether a process runs with that pid.
+func alive(pid int) bool {
+	if pid <= 0 {
+		return false
+	}
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		return false
+	}
+	return p.Signal(syscall.Signal(0)) == nil || errors.Is(p.Signal(syscall.Signal(0)), syscall.EPERM)
 }
 
 // Series is the number of series loaded.

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -798,4 +799,36 @@ func FuzzLoadFiles(f *testing.F) {
 			t.Fatalf("%v: line %d, but the file has %d", err, fe.Line, lines)
 		}
 	})
+}
+
+// TestLoadFilesRemovesTheDirectoriesOfDeadProcesses: a serve that was
+// killed left its TSDB in the temporary directory for good.
+func TestLoadFilesRemovesTheDirectoriesOfDeadProcesses(t *testing.T) {
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Skip("no true command:", err)
+	}
+	gone, err := os.MkdirTemp("", metricsDirPrefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(gone)
+	os.WriteFile(filepath.Join(gone, ownerFile), []byte(strconv.Itoa(dead.Process.Pid)), 0o600)
+	mine, err := os.MkdirTemp("", metricsDirPrefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(mine)
+	os.WriteFile(filepath.Join(mine, ownerFile), []byte(strconv.Itoa(os.Getpid())), 0o600)
+
+	s := loadTestdata(t)
+	if _, err := os.Stat(gone); !os.IsNotExist(err) {
+		t.Errorf("the directory of a process that is gone is still there: %v", err)
+	}
+	if _, err := os.Stat(mine); err != nil {
+		t.Errorf("the directory of a running process was removed: %v", err)
+	}
+	if _, err := s.Query(t.Context(), "up", filesT4); err != nil {
+		t.Errorf("the files do not answer: %v", err)
+	}
 }
