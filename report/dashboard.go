@@ -15,6 +15,9 @@ type DashboardOptions struct {
 	// Now is the time the page is served, to say how old the evaluation
 	// is; the zero time says nothing of it.
 	Now time.Time
+	// Stale, when set, says why the verdicts shown are not the latest:
+	// the evaluations since have failed.
+	Stale string
 }
 
 // Link is a link to a report: "October 2026 (HTML)" and its URL, relative
@@ -29,6 +32,7 @@ type dashboardView struct {
 	Waiting   bool
 	Evaluated string
 	Age       string
+	Stale     string
 	Revision  string
 	Status    badge
 	Counts    string
@@ -86,7 +90,7 @@ const gaugeWidth = 120
 // the page before the first evaluation. The page needs nothing else: no
 // script, no style or font fetched; it reloads itself with a meta refresh.
 func Dashboard(w io.Writer, doc *Document, opts DashboardOptions) error {
-	v := dashboardView{Refresh: max(opts.RefreshSeconds, 0), Waiting: doc == nil}
+	v := dashboardView{Refresh: max(opts.RefreshSeconds, 0), Waiting: doc == nil, Stale: opts.Stale}
 	if doc != nil {
 		v.Evaluated = clock(doc.EvaluatedAt, time.UTC)
 		v.Revision = doc.Revision

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -107,4 +108,46 @@ func TestTheMetricsAreBehindTheToken(t *testing.T) {
 			t.Errorf("public %v, header %v: %d, want %d", c.public, c.header, r.status, c.status)
 		}
 	}
+}
+
+// TestAFailedEvaluationMarksTheVerdictsStale: the verdicts of the last
+// evaluation that succeeded were served as fresh after the ones since had
+// failed.
+func TestAFailedEvaluationMarksTheVerdictsStale(t *testing.T) {
+	srv := exampleServer(t)
+	srv.evaluateAll(context.Background())
+	if page := get(t, srv, "/").Body.String(); strings.Contains(page, "Stale verdicts") {
+		t.Fatal("fresh verdicts are marked stale")
+	}
+	gone, cancel := context.WithCancel(context.Background())
+	cancel()
+	srv.evaluateAll(gone) // the policies cannot decide on a context that ended
+	page := get(t, srv, "/").Body.String()
+	if !strings.Contains(page, "Stale verdicts") || !strings.Contains(page, "the periodic evaluation failed") {
+		t.Errorf("the dashboard does not say that its verdicts are stale")
+	}
+	if m := scrape(t, srv); !strings.Contains(m, "entente_verdicts_age_seconds ") {
+		t.Errorf("/metrics has no age of the verdicts")
+	}
+	srv.evaluateAll(context.Background())
+	if page := get(t, srv, "/").Body.String(); strings.Contains(page, "Stale verdicts") {
+		t.Error("after an evaluation that succeeded, the verdicts are still stale")
+	}
+}
+
+// TestANewSetIsEvaluatedAtOnce: after a reload, the verdicts served were
+// the old set's until the next periodic evaluation, a minute or an hour
+// later.
+func TestANewSetIsEvaluatedAtOnce(t *testing.T) {
+	base := exampleServer(t)
+	cfg := base.cfg
+	cfg.Interval = time.Hour
+	srv := New(cfg)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go srv.Run(ctx)
+	waitFor(t, "the first evaluation", func() bool { return srv.lastAll.Load() != nil })
+	first := srv.lastAll.Load()
+	srv.Swap(examples(t))
+	waitFor(t, "the new set evaluated", func() bool { return srv.lastAll.Load() != first })
 }

@@ -85,6 +85,9 @@ func (s *Server) dashboard(c echo.Context) error {
 		}
 	}
 	opts := report.DashboardOptions{Links: map[string][]report.Link{}}
+	if why := s.stale.Load(); why != nil {
+		opts.Stale = *why
+	}
 	if s.cfg.Interval > 0 {
 		opts.RefreshSeconds = int(max(s.cfg.Interval, 10*time.Second) / time.Second)
 	}

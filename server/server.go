@@ -22,6 +22,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/entente-dev/entente/evaluator"
@@ -55,8 +56,12 @@ type Config struct {
 	// Now is the clock of periodic evaluations (default time.Now).
 	Now func() time.Time
 	// DecisionLog, when set, receives a JSON line per decision in the shape
-	// of OPA's decision log.
+	// of OPA's decision log, off the request path (a *DecisionLog, or any
+	// writer, which is then wrapped in one).
 	DecisionLog io.Writer
+	// Labels are the decision log's labels, as OPA's: the server's "id"
+	// and "version" (default a random id, and "entente").
+	Labels map[string]string
 	// RequestTimeout bounds an evaluation from the source (default 60s).
 	RequestTimeout time.Duration
 	// MaxEvaluations bounds the evaluations from the source running at once
@@ -99,6 +104,14 @@ type Server struct {
 	slots chan struct{}
 	// decisions bounds the requests with a body handled at once.
 	decisions chan struct{}
+	// dlog writes the decision log; nil without one.
+	dlog *DecisionLog
+	// kick asks Run to evaluate at once: the agreements were swapped.
+	kick chan struct{}
+	// evaluated is when the last periodic evaluation succeeded; stale why
+	// the ones since have failed, "" when they have not.
+	evaluated atomic.Int64
+	stale     atomic.Pointer[string]
 	// draining is set on shutdown: readiness turns off.
 	draining atomic.Bool
 }
@@ -112,6 +125,12 @@ func (s *Server) Drain() { s.draining.Store(true) }
 func (s *Server) Swap(set *evaluator.Set) {
 	s.set.Store(set)
 	s.cfg.Logger.Info("agreements loaded", "revision", set.Revision, "agreements", len(set.Plans))
+	// The verdicts served are the old set's: evaluate the new one now,
+	// not at the next tick.
+	select {
+	case s.kick <- struct{}{}:
+	default:
+	}
 }
 
 // Revision is the revision of the agreements served.
@@ -128,6 +147,9 @@ func New(cfg Config) *Server {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.Labels == nil {
+		cfg.Labels = map[string]string{"id": randomID(), "version": "entente"}
+	}
 	if cfg.MaxDecisions <= 0 {
 		cfg.MaxDecisions = DefaultMaxDecisions
 	}
@@ -140,8 +162,29 @@ func New(cfg Config) *Server {
 	if cfg.MaxEvaluations <= 0 {
 		cfg.MaxEvaluations = 8
 	}
-	s := &Server{cfg: cfg, last: map[string]map[string]any{}, metrics: newMetrics(), slots: make(chan struct{}, cfg.MaxEvaluations), decisions: make(chan struct{}, cfg.MaxDecisions)}
+	s := &Server{cfg: cfg, last: map[string]map[string]any{}, metrics: newMetrics(), slots: make(chan struct{}, cfg.MaxEvaluations), decisions: make(chan struct{}, cfg.MaxDecisions), kick: make(chan struct{}, 1)}
 	s.set.Store(cfg.Set)
+	switch dl := cfg.DecisionLog.(type) {
+	case nil:
+	case *DecisionLog:
+		s.dlog = dl
+	default:
+		s.dlog = NewDecisionLog(dl)
+	}
+	if s.dlog != nil {
+		dl := s.dlog
+		s.metrics.registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "entente_decision_logs_dropped_total", Help: "Decision log lines dropped because the log could not keep up.",
+		}, func() float64 { return float64(dl.Dropped()) }))
+	}
+	s.metrics.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "entente_verdicts_age_seconds", Help: "Seconds since the last periodic evaluation that succeeded: the age of the verdicts served.",
+	}, func() float64 {
+		if t := s.evaluated.Load(); t > 0 {
+			return time.Since(time.Unix(t, 0)).Seconds()
+		}
+		return 0
+	}))
 	tokens := cfg.Tokens
 	s.tokens.Store(&tokens)
 	s.requireAuth = len(tokens) > 0
@@ -260,6 +303,7 @@ func (s *Server) logDecision(c echo.Context, path string, input, result any, rev
 		"input":       input,
 		"bundles":     map[string]any{"entente": map[string]any{"revision": revision}},
 		"timestamp":   time.Now().UTC().Format(time.RFC3339Nano),
+		"labels":      s.cfg.Labels,
 		"metrics":     map[string]any{"timer_server_handler_ns": time.Since(start).Nanoseconds()},
 	}
 	// As in OPA's log, an undefined decision has no result.
@@ -271,9 +315,14 @@ func (s *Server) logDecision(c echo.Context, path string, input, result any, rev
 		s.cfg.Logger.Error("decision log", "error", err)
 		return
 	}
-	s.logMu.Lock()
-	defer s.logMu.Unlock()
-	s.cfg.DecisionLog.Write(append(line, '\n'))
+	s.dlog.Write(append(line, '\n'))
+}
+
+// randomID is a server's id in its decision log.
+func randomID() string {
+	var b [16]byte
+	_, _ = cryptorand.Read(b[:])
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
 }
 
 func (s *Server) bodyLimit(next echo.HandlerFunc) echo.HandlerFunc {
@@ -661,6 +710,7 @@ func (s *Server) Run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-time.After(s.cfg.Interval + jitter):
+		case <-s.kick:
 		}
 	}
 }
@@ -674,9 +724,16 @@ func (s *Server) evaluateAll(ctx context.Context) {
 	v, err := set.Evaluate(ctx, s.cfg.Source, evaluator.Options{At: s.cfg.Now(), Facts: s.cfg.Facts, Logger: s.cfg.Logger, AcceptWarnings: s.cfg.AcceptWarnings, Timeout: s.cfg.EvaluationTimeout})
 	if err != nil {
 		s.metrics.evaluations.WithLabelValues("failed").Inc()
-		s.cfg.Logger.Error("periodic evaluation failed", "error", err)
+		s.cfg.Logger.Error("periodic evaluation failed; the verdicts served are stale", "error", err)
+		why := "the periodic evaluation failed (" + err.Error() + ")"
+		if t := s.evaluated.Load(); t > 0 {
+			why += "; these verdicts are those of " + time.Unix(t, 0).UTC().Format(time.RFC3339)
+		}
+		s.stale.Store(&why)
 		return
 	}
+	s.evaluated.Store(time.Now().Unix())
+	s.stale.Store(nil)
 	s.mu.Lock()
 	for _, a := range v.Agreements {
 		name, _ := a["agreement"].(string)
