@@ -26,6 +26,18 @@ func ReadTokens(file string) ([]string, error) {
 	return tokens, nil
 }
 
+// ReloadTokens reads the token file again (on SIGHUP): an emptied or
+// removed file revokes every token.
+func (s *Server) ReloadTokens(file string) {
+	tokens, err := ReadTokens(file)
+	if err != nil {
+		s.cfg.Logger.Error("the token file holds no token; every request to /v1 is refused", "error", err)
+		tokens = []string{}
+	}
+	s.tokens.Store(&tokens)
+	s.cfg.Logger.Info("tokens reloaded", "tokens", len(tokens))
+}
+
 // WatchTokens reloads the token file when it differs from the fingerprint
 // since (taken before the tokens were read): tokens can be rotated without
 // a restart, and revoked by emptying the file.
@@ -39,17 +51,11 @@ func (s *Server) WatchTokens(ctx context.Context, file, since string, every time
 			return
 		case <-ticker.C:
 		}
+		// An emptied or removed file revokes every token: it never opens
+		// the API, and never keeps a revoked token alive.
 		if now := Fingerprint(file); now != last {
 			last = now
-			tokens, err := ReadTokens(file)
-			if err != nil {
-				// An emptied or removed file revokes every token: it never
-				// opens the API, and never keeps a revoked token alive.
-				s.cfg.Logger.Error("the token file holds no token; every request to /v1 is refused", "error", err)
-				tokens = []string{}
-			}
-			s.tokens.Store(&tokens)
-			s.cfg.Logger.Info("tokens reloaded", "tokens", len(tokens))
+			s.ReloadTokens(file)
 		}
 	}
 }

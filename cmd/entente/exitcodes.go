@@ -12,4 +12,7 @@ const (
 	// exitInconclusive: nothing breached, but something could not be
 	// measured; CI can retry.
 	exitInconclusive = 3
+	// exitInterrupted: interrupted a second time, the command exited at
+	// once, as a shell reports SIGINT.
+	exitInterrupted = 130
 )

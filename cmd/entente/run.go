@@ -30,6 +30,8 @@ type env struct {
 	noColor        bool
 	command        string
 	logger         *slog.Logger
+	// hup delivers SIGHUP; nil when nobody sends it.
+	hup <-chan os.Signal
 	// limits bound what is read of agreement files, maxBundle of bundles.
 	limits    agreements.Limits
 	maxBundle int64
@@ -71,8 +73,14 @@ func lookup(name string) *command {
 // run is the whole CLI: it parses args, runs a command and returns its exit
 // code. main only wires it to the process.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return runWith(ctx, args, stdin, stdout, stderr, nil)
+}
+
+// runWith is run with the process's SIGHUP: serve reloads on it, any other
+// command stops.
+func runWith(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, hup <-chan os.Signal) int {
 	e := &env{
-		stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv,
+		stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv, hup: hup,
 		logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	}
 	if len(args) == 0 {
@@ -141,6 +149,18 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitInvalid
 	}
 	e.command = c.name
+	if e.hup != nil && c.name != "serve" {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithCancel(ctx)
+		defer cancel()
+		go func() {
+			select {
+			case <-e.hup:
+				cancel()
+			case <-ctx.Done():
+			}
+		}()
+	}
 	return runCmd(ctx, e, positional)
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -9,8 +10,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/entente-dev/entente/evaluator"
@@ -124,18 +125,26 @@ on SIGINT or SIGTERM.`,
 				return exitInvalid
 			}
 			var decisionLog io.Writer
+			var reopen func() error
 			switch *decisions {
 			case "":
 			case "-":
 				decisionLog = e.stderr
 			default:
-				f, err := os.OpenFile(*decisions, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+				dl, err := server.OpenDecisionLog(*decisions)
 				if err != nil {
-					e.errorf("decision log: %s", err)
+					e.errorf("%s", err)
 					return exitInvalid
 				}
-				defer f.Close()
-				decisionLog = f
+				defer dl.Close()
+				decisionLog, reopen = dl, dl.Reopen
+			}
+			var certs *certificates
+			if *certFile != "" {
+				if certs, err = loadCertificates(*certFile, *keyFile, e.logger); err != nil {
+					e.errorf("%s", err)
+					return exitInvalid
+				}
 			}
 			accept, err := c.accepted()
 			if err != nil {
@@ -152,22 +161,50 @@ on SIGINT or SIGTERM.`,
 			}
 			srv := server.New(cfg)
 			fitGC(e.getenv)
+			load := func(ctx context.Context) (*evaluator.Set, error) {
+				if remote != nil {
+					return remote.Fetch(ctx)
+				}
+				set, code := loadEvaluationSet(ctx, e, paths, c.verificationKey)
+				if code != exitOK {
+					return nil, errors.New("see the diagnostics above")
+				}
+				return set, nil
+			}
 			switch {
 			case *watch > 0 && remote != nil:
 				go srv.Poll(ctx, remote, *watch)
 			case *watch > 0:
-				go srv.Watch(ctx, paths, since, *watch, func(ctx context.Context) (*evaluator.Set, error) {
-					set, code := loadEvaluationSet(ctx, e, paths, c.verificationKey)
-					if code != exitOK {
-						return nil, errors.New("see the diagnostics above")
-					}
-					return set, nil
-				})
+				go srv.Watch(ctx, paths, since, *watch, load)
 			}
 			if *watch > 0 && *tokenFile != "" {
 				go srv.WatchTokens(ctx, *tokenFile, tokensSince, *watch)
 			}
-			return serve(ctx, e, srv, *addr, *certFile, *keyFile)
+			// SIGHUP reloads what serve read at start: the agreements (or
+			// the bundle), the tokens, the TLS certificate, and reopens the
+			// decision log after a rotation.
+			reload := func(ctx context.Context) {
+				e.logger.Info("SIGHUP: reloading")
+				switch set, err := load(ctx); {
+				case errors.Is(err, server.ErrNotModified):
+				case err != nil:
+					e.logger.Error("the agreements do not load; still serving the last good ones", "revision", srv.Revision(), "error", err)
+				default:
+					srv.Swap(set)
+				}
+				if *tokenFile != "" {
+					srv.ReloadTokens(*tokenFile)
+				}
+				if certs != nil {
+					certs.reload()
+				}
+				if reopen != nil {
+					if err := reopen(); err != nil {
+						e.logger.Error("the decision log cannot be reopened", "error", err)
+					}
+				}
+			}
+			return serve(ctx, e, srv, *addr, certs, reload)
 		}
 	},
 }
@@ -189,8 +226,8 @@ func newLogger(e *env, format, level string) (*slog.Logger, error) {
 }
 
 // serve listens until ctx ends, then shuts down, letting requests in
-// flight finish.
-func serve(ctx context.Context, e *env, srv *server.Server, addr, certFile, keyFile string) int {
+// flight finish. SIGHUP calls reload.
+func serve(ctx context.Context, e *env, srv *server.Server, addr string, certs *certificates, reload func(context.Context)) int {
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
 		e.errorf("%s", err)
@@ -208,33 +245,94 @@ func serve(ctx context.Context, e *env, srv *server.Server, addr, certFile, keyF
 	go srv.Run(ctx)
 	e.logger.Info("serving", "addr", l.Addr().String())
 	scheme := "http"
-	if certFile != "" {
+	if certs != nil {
 		scheme = "https"
+		hs.TLSConfig = &tls.Config{GetCertificate: certs.get, MinVersion: tls.VersionTLS12}
 	}
 	fmt.Fprintf(e.stderr, "entente serve: listening on %s://%s (revision %s)\n", scheme, l.Addr(), srv.Revision())
 	errc := make(chan error, 1)
 	go func() {
-		if certFile != "" {
-			errc <- hs.ServeTLS(l, certFile, keyFile)
+		if certs != nil {
+			errc <- hs.ServeTLS(l, "", "")
 			return
 		}
 		errc <- hs.Serve(l)
 	}()
-	select {
-	case err := <-errc:
-		if !errors.Is(err, http.ErrServerClosed) {
-			e.errorf("%s", err)
-			return exitInvalid
+	for stopping := false; !stopping; {
+		select {
+		case <-e.hup:
+			reload(ctx)
+		case err := <-errc:
+			if !errors.Is(err, http.ErrServerClosed) {
+				e.errorf("%s", err)
+				return exitInvalid
+			}
+			return exitOK
+		case <-ctx.Done():
+			stopping = true
 		}
-	case <-ctx.Done():
-		srv.Drain()
-		shutdown, stop := context.WithTimeout(context.Background(), 30*time.Second)
-		defer stop()
-		if err := hs.Shutdown(shutdown); err != nil {
-			e.errorf("shutdown: %s", err)
-			return exitInvalid
-		}
-		fmt.Fprintln(e.stderr, "entente serve: stopped")
 	}
+	srv.Drain()
+	shutdown, stop := context.WithTimeout(context.Background(), 30*time.Second)
+	defer stop()
+	if err := hs.Shutdown(shutdown); err != nil {
+		e.errorf("shutdown: %s", err)
+		return exitInvalid
+	}
+	fmt.Fprintln(e.stderr, "entente serve: stopped")
 	return exitOK
+}
+
+// certificates serve the TLS certificate and its key, read again when
+// their files change (checked at most once a second, at a handshake) and
+// on SIGHUP: a renewed certificate is served without a restart. A pair
+// that does not load leaves the last good one.
+type certificates struct {
+	certFile, keyFile string
+	logger            *slog.Logger
+	mu                sync.Mutex
+	current           *tls.Certificate
+	fingerprint       string
+	checked           time.Time
+}
+
+func loadCertificates(certFile, keyFile string, logger *slog.Logger) (*certificates, error) {
+	c := &certificates{certFile: certFile, keyFile: keyFile, logger: logger}
+	pair, err := tls.LoadX509KeyPair(certFile, keyFile)
+	if err != nil {
+		return nil, fmt.Errorf("TLS certificate: %w", err)
+	}
+	c.current, c.fingerprint, c.checked = &pair, server.Fingerprint(certFile, keyFile), time.Now()
+	return c, nil
+}
+
+func (c *certificates) get(*tls.ClientHelloInfo) (*tls.Certificate, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if time.Since(c.checked) >= time.Second {
+		c.checked = time.Now()
+		if fp := server.Fingerprint(c.certFile, c.keyFile); fp != c.fingerprint {
+			c.load(fp)
+		}
+	}
+	return c.current, nil
+}
+
+// reload reads the pair again, changed or not.
+func (c *certificates) reload() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.load(server.Fingerprint(c.certFile, c.keyFile))
+}
+
+func (c *certificates) load(fp string) {
+	pair, err := tls.LoadX509KeyPair(c.certFile, c.keyFile)
+	if err != nil {
+		// Files being replaced one after the other: the next look, or
+		// SIGHUP, takes them once both are there.
+		c.logger.Error("the TLS certificate does not load; still serving the last good one", "error", err)
+		return
+	}
+	c.current, c.fingerprint = &pair, fp
+	c.logger.Info("TLS certificate reloaded", "file", c.certFile)
 }
