@@ -670,13 +670,16 @@ func readMetricsFile(path string) ([]byte, func(), error) {
 	switch {
 	case info.IsDir():
 		return nil, nil, errors.New("is a directory, not a metrics file")
-	case info.Mode().IsRegular() && info.Size() > 0:
+	case !info.Mode().IsRegular():
+		// A pipe would block, /dev/zero never end.
+		return nil, nil, errors.New("is not a regular file: give a file of metrics")
+	case info.Size() > 0:
 		mf, err := fileutil.OpenMmapFile(path)
 		if err == nil {
 			return mf.Bytes(), func() { mf.Close() }, nil
 		}
 	}
-	// Pipes, devices, empty files, and files that cannot be mapped.
+	// Empty files, and files that cannot be mapped.
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, nil, readError(err)
