@@ -172,6 +172,51 @@ func (d *Decider) Document(ctx context.Context, name string, path []string, inpu
 	return rs[0].Expressions[0].Value, true, nil
 }
 
+// Tree evaluates a document of the tree that no one agreement holds, as
+// OPA's data API does for data/entente, data/entente/agreements or
+// data/entente/lib/...: path is under the root "entente". defined is
+// false when the document is undefined.
+func (d *Decider) Tree(ctx context.Context, path []string, input any) (result any, defined bool, err error) {
+	var compiler *ast.Compiler
+	for _, c := range d.compilers {
+		compiler = c // one compiler holds every agreement
+		break
+	}
+	if compiler == nil {
+		return nil, false, nil
+	}
+	ref := "data." + Root
+	for _, p := range path {
+		ref += "[" + term(p) + "]"
+	}
+	d.mu.Lock()
+	pq, ok := d.paths[ref]
+	if !ok {
+		var err error
+		pq, err = rego.New(rego.Query(ref), rego.Compiler(compiler), rego.Store(d.store)).PrepareForEval(ctx)
+		if err != nil {
+			d.mu.Unlock()
+			return nil, false, fmt.Errorf("prepare %s: %w", ref, err)
+		}
+		if len(d.paths) < maxPreparedPaths {
+			d.paths[ref] = pq
+		}
+	}
+	d.mu.Unlock()
+	v, err := ast.InterfaceToValue(input)
+	if err != nil {
+		return nil, false, fmt.Errorf("input: %w", err)
+	}
+	rs, err := pq.Eval(ctx, rego.EvalParsedInput(v))
+	if err != nil {
+		return nil, false, fmt.Errorf("evaluate %s: %w", ref, err)
+	}
+	if len(rs) == 0 || len(rs[0].Expressions) == 0 {
+		return nil, false, nil
+	}
+	return rs[0].Expressions[0].Value, true, nil
+}
+
 // maxPreparedPaths bounds the documents kept prepared for Document.
 const maxPreparedPaths = 1000
 

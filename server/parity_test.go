@@ -69,3 +69,46 @@ func TestTheDataAPIAnswersAsStockOPA(t *testing.T) {
 		})
 	}
 }
+
+// TestTheTreeAnswersAsStockOPA: data/entente and data/entente/agreements
+// answered {} where OPA answers every agreement's documents.
+func TestTheTreeAnswersAsStockOPA(t *testing.T) {
+	raw := bundleOf(t, "../examples/agreements")
+	file := filepath.Join(t.TempDir(), "bundle.tar.gz")
+	os.WriteFile(file, raw, 0o644)
+	b, err := policies.ReadBundle(bytes.NewReader(raw), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	es, err := evaluator.FromBundle(context.Background(), b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ours := httptest.NewServer(New(Config{Set: es}).Handler())
+	defer ours.Close()
+	opa, err := opatest.Start(t, "--bundle", file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	post := func(url, path string) map[string]any {
+		resp, err := http.Post(url+"/v1/data/"+path, "application/json", strings.NewReader(`{"input": `+breach+`}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out map[string]any
+		json.NewDecoder(resp.Body).Decode(&out)
+		return out
+	}
+	for _, path := range []string{"entente", "entente/agreements", "entente/lib/contract", "entente/nothing", "other"} {
+		a, b := post(ours.URL, path), post(opa, path)
+		if !reflect.DeepEqual(a["result"], b["result"]) {
+			x, _ := json.Marshal(a["result"])
+			y, _ := json.Marshal(b["result"])
+			t.Errorf("%s:\nentente: %.300s\nopa:     %.300s", path, x, y)
+		}
+		if path == "entente" && a["result"] == nil {
+			t.Errorf("%s is undefined", path)
+		}
+	}
+}

@@ -562,14 +562,16 @@ func (s *Server) data(c echo.Context) error {
 		return err
 	}
 	set := s.set.Load()
-	rest, ok := strings.CutPrefix(path, "entente/agreements/")
-	if !ok {
-		return c.JSON(http.StatusOK, map[string]any{})
-	}
-	parts := strings.Split(rest, "/")
-	name := parts[0]
-	if _, err := plan(set, name); err != nil {
-		return c.JSON(http.StatusOK, map[string]any{})
+	var parts []string
+	name := ""
+	if rest, ok := strings.CutPrefix(path, "entente/agreements/"); ok {
+		parts = strings.Split(rest, "/")
+		name = parts[0]
+		if _, err := plan(set, name); err != nil {
+			return c.JSON(http.StatusOK, map[string]any{})
+		}
+	} else if path != "entente" && !strings.HasPrefix(path, "entente/") {
+		return c.JSON(http.StatusOK, map[string]any{}) // another root: undefined
 	}
 	var input any = map[string]any{}
 	if req.Input != nil {
@@ -584,13 +586,23 @@ func (s *Server) data(c echo.Context) error {
 	}
 	var result any
 	var err error
-	if len(parts) == 2 && parts[1] == "verdict" {
+	switch {
+	case name == "":
+		// The whole tree, the agreements, the library: as OPA answers
+		// data/entente, every agreement's documents together.
+		var defined bool
+		result, defined, err = set.Decider.Tree(c.Request().Context(), strings.Split(path, "/")[1:], input)
+		if err == nil && !defined {
+			s.logDecision(c, path, input, nil, set.Revision, start)
+			return c.JSON(http.StatusOK, map[string]any{})
+		}
+	case len(parts) == 2 && parts[1] == "verdict":
 		result, err = set.Decider.VerdictOf(c.Request().Context(), name, input)
 		if errors.Is(err, policies.ErrNoVerdict) {
 			s.logDecision(c, path, input, nil, set.Revision, start)
 			return c.JSON(http.StatusOK, map[string]any{})
 		}
-	} else {
+	default:
 		// Any other document of the agreement's package: a rule, the plan,
 		// or the whole package, as OPA answers them.
 		var defined bool
