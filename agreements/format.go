@@ -19,11 +19,11 @@ func Format(src []byte, filename string) ([]byte, hcl.Diagnostics) {
 
 // Format is Format within the limits.
 func (l Limits) Format(src []byte, filename string) ([]byte, hcl.Diagnostics) {
-	if diags := l.CheckNesting(src, filename); diags.HasErrors() {
+	if diags := l.CheckSource(src, filename); diags.HasErrors() {
 		return nil, diags
 	}
 	if _, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos); diags.HasErrors() {
-		return nil, diags
+		return nil, capDiagnostics(diags, filename)
 	}
 	var crlf []bool // of each line of src
 	if bytes.Contains(src, []byte("\r\n")) {

@@ -1,10 +1,12 @@
 package agreements
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -23,12 +25,38 @@ type Limits struct {
 	MaxNesting int
 }
 
-// The default limits: an agreement file is a few kilobytes and nests a
-// handful deep.
+// The default limits: an agreement file is a few kilobytes (the examples
+// are 4 to 9 KiB: 512 KiB holds some sixty such agreements) and nests a
+// handful deep. HCL holds every token and every diagnostic of a file while
+// it parses it, 200 to 500 bytes per byte of a hostile file: 512 KiB
+// parses in under 300 MB at worst.
 const (
-	DefaultMaxFileSize = 32 << 20
+	DefaultMaxFileSize = 512 << 10
 	DefaultMaxNesting  = 100
+	// MaxFileDiagnostics is how many diagnostics of one file are kept; the
+	// rest are counted in one last diagnostic, as a compiler stops at "too
+	// many errors".
+	MaxFileDiagnostics = 100
 )
+
+// capDiagnostics keeps the first MaxFileDiagnostics diagnostics of a file
+// and says how many more there were.
+func capDiagnostics(diags hcl.Diagnostics, filename string) hcl.Diagnostics {
+	if len(diags) <= MaxFileDiagnostics {
+		return diags
+	}
+	rest := len(diags) - MaxFileDiagnostics
+	out := append(hcl.Diagnostics{}, diags[:MaxFileDiagnostics]...)
+	d := &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Too many errors",
+		Detail:   fmt.Sprintf("%s holds %d more problems, not shown: fix the ones above first. Is this file an agreement?", filename, rest),
+	}
+	if last := diags[MaxFileDiagnostics].Subject; last != nil {
+		d.Subject = last
+	}
+	return append(out, d)
+}
 
 // DefaultLimits are the limits of Load, Parse and Format.
 func DefaultLimits() Limits {
@@ -108,6 +136,55 @@ func fileKind(m fs.FileMode) string {
 		return "a device"
 	}
 	return "not a regular file"
+}
+
+// CheckSource reports, before a file is parsed, what would make parsing it
+// useless or dangerous: bytes that are not UTF-8 text (a binary file given
+// by mistake, on which HCL would report an error per byte) and nesting
+// deeper than MaxNesting.
+func (l Limits) CheckSource(src []byte, filename string) hcl.Diagnostics {
+	if diags := CheckText(src, filename); diags.HasErrors() {
+		return diags
+	}
+	return l.CheckNesting(src, filename)
+}
+
+// CheckText reports the first byte of src that cannot be in an agreement
+// file: a NUL, or a byte that is not part of UTF-8 text.
+func CheckText(src []byte, filename string) hcl.Diagnostics {
+	bad := bytes.IndexByte(src, 0)
+	what := "A NUL byte"
+	if valid := utf8Prefix(src); valid < len(src) && (bad < 0 || valid < bad) {
+		bad, what = valid, fmt.Sprintf("Byte 0x%02x, which is not UTF-8,", src[valid])
+	}
+	if bad < 0 {
+		return nil
+	}
+	pos := hcl.Pos{Line: 1 + bytes.Count(src[:bad], []byte("\n")), Byte: bad}
+	pos.Column = 1 + utf8.RuneCount(src[bytes.LastIndexByte(src[:bad], '\n')+1:bad])
+	end := hcl.Pos{Line: pos.Line, Column: pos.Column + 1, Byte: bad + 1}
+	return hcl.Diagnostics{{
+		Severity: hcl.DiagError,
+		Summary:  "Not a text file",
+		Detail:   fmt.Sprintf("%s is here: an agreement file is UTF-8 text. Is this file an agreement? If it is, save it as UTF-8.", what),
+		Subject:  &hcl.Range{Filename: filename, Start: pos, End: end},
+	}}
+}
+
+// utf8Prefix is the length of the longest prefix of b that is valid UTF-8.
+func utf8Prefix(b []byte) int {
+	if utf8.Valid(b) {
+		return len(b)
+	}
+	i := 0
+	for i < len(b) {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return i
 }
 
 // CheckNesting reports, before the file is parsed, brackets, braces,

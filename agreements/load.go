@@ -73,12 +73,12 @@ func (l Limits) Parse(sources ...Source) (*Set, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
 	seen := map[string]hcl.Range{}
 	for _, src := range sources {
-		if ndiags := l.CheckNesting(src.Bytes, src.Name); ndiags.HasErrors() {
+		if ndiags := l.CheckSource(src.Bytes, src.Name); ndiags.HasErrors() {
 			diags = append(diags, ndiags...)
 			continue
 		}
 		f, pdiags := p.ParseHCL(src.Bytes, src.Name)
-		diags = append(diags, pdiags...)
+		diags = append(diags, capDiagnostics(pdiags, src.Name)...)
 		// What follows a syntax error is mostly its echo: report the syntax
 		// errors of this file alone, and its other errors once they are fixed.
 		if f == nil || f.Body == nil || pdiags.HasErrors() {

@@ -31,8 +31,11 @@ const (
 	DefaultPrometheusRetries        = 2
 	DefaultPrometheusMaxConcurrency = 8
 	// DefaultMaxAnswerBytes bounds the body of one answer: a range query
-	// that does not aggregate can return gigabytes.
-	DefaultMaxAnswerBytes = 256 << 20
+	// that does not aggregate can return gigabytes. The answers entente
+	// needs are one series each: a month at five-minute steps is about
+	// 250 KiB. Answers in flight at once (DefaultPrometheusMaxConcurrency)
+	// and their decoding stay well under half a gigabyte.
+	DefaultMaxAnswerBytes = 16 << 20
 )
 
 const (
@@ -166,8 +169,19 @@ func NewPrometheus(cfg PrometheusConfig, logger *slog.Logger) (*Prometheus, erro
 		return nil, fmt.Errorf("prometheus at %s: %w", p.source, err)
 	}
 	p.base = u
-	p.client = &http.Client{Transport: &countingTransport{next: rt, requests: &p.requests}}
+	p.client = &http.Client{Transport: &countingTransport{next: rt, requests: &p.requests}, CheckRedirect: checkRedirect}
 	return p, nil
+}
+
+// errRedirects is a chain of redirects too long to follow: asking again
+// would give the same.
+var errRedirects = errors.New("redirected more than 10 times (a redirect loop? give the URL it ends at)")
+
+func checkRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) >= 10 {
+		return errRedirects
+	}
+	return nil
 }
 
 func httpHeaders(cfg PrometheusConfig) (map[string]config.Header, error) {
@@ -378,6 +392,9 @@ func (p *Prometheus) send(req *http.Request) (int, http.Header, []byte, error) {
 		return 0, nil, nil, err
 	}
 	defer resp.Body.Close()
+	if resp.ContentLength > p.maxBody {
+		return 0, nil, nil, &tooLarge{limit: p.maxBody}
+	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, p.maxBody+1))
 	if err != nil {
 		return 0, nil, nil, err
@@ -555,6 +572,8 @@ func classifyFailure(err error) *promFailure {
 		transErr *url.Error
 	)
 	switch {
+	case errors.Is(err, errRedirects):
+		return &promFailure{what: errRedirects.Error(), err: err}
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return &promFailure{what: "connection refused", err: err, retry: true}
 	case errors.Is(err, syscall.ECONNRESET):

@@ -172,12 +172,8 @@ func ReadBundleLimited(r io.Reader, verify *VerifyOptions, maxBytes int64) (*bun
 	if err != nil {
 		return nil, fmt.Errorf("read bundle: not a gzip file: %w", err)
 	}
-	n, err := io.Copy(io.Discard, io.LimitReader(zr, maxBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("read bundle: %w", err)
-	}
-	if n > maxBytes {
-		return nil, fmt.Errorf("read bundle: %w: it unpacks to more than %d MiB (--max-bundle-size)", ErrBundleTooLarge, maxBytes>>20)
+	if err := checkEntries(zr, maxBytes); err != nil {
+		return nil, err
 	}
 	reader := bundle.NewCustomReader(bundle.NewTarballLoader(bytes.NewReader(raw)).WithSizeLimitBytes(maxBytes)).WithRegoVersion(ast.RegoV1)
 	if verify == nil {
@@ -207,6 +203,55 @@ func ReadBundleLimited(r io.Reader, verify *VerifyOptions, maxBytes int64) (*bun
 		return nil, fmt.Errorf("read bundle: not an entente bundle: its roots are not [%q]", Root)
 	}
 	return &b, nil
+}
+
+// checkEntries reads an unpacked bundle once, before anything of it is
+// kept: it must unpack to maxBytes at most, and hold only files and
+// directories. OPA's reader skips links and devices without a word; a
+// bundle that holds them was not written by a bundle builder.
+func checkEntries(unpacked io.Reader, maxBytes int64) error {
+	counted := &countingReader{r: io.LimitReader(unpacked, maxBytes+1)}
+	tooLarge := func() error {
+		return fmt.Errorf("read bundle: %w: it unpacks to more than %d MiB (--max-bundle-size)", ErrBundleTooLarge, maxBytes>>20)
+	}
+	tr := tar.NewReader(counted)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if counted.n > maxBytes {
+			return tooLarge()
+		}
+		if err != nil {
+			return fmt.Errorf("read bundle: %w", err)
+		}
+		switch h.Typeflag {
+		case tar.TypeReg, tar.TypeDir:
+		case tar.TypeSymlink, tar.TypeLink:
+			return fmt.Errorf("read bundle: %s is a link (to %s): a bundle holds only files and directories", h.Name, h.Linkname)
+		default:
+			return fmt.Errorf("read bundle: %s is not a file (tar type %q): a bundle holds only files and directories", h.Name, h.Typeflag)
+		}
+	}
+	if _, err := io.Copy(io.Discard, counted); err != nil {
+		return fmt.Errorf("read bundle: %w", err)
+	}
+	if counted.n > maxBytes {
+		return tooLarge()
+	}
+	return nil
+}
+
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // BundleAgreements returns the names of the agreements in a bundle, sorted.

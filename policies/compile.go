@@ -156,7 +156,7 @@ func parallel(n int, f func(i int) error) error {
 }
 
 func compileStrict(modules map[string]*ast.Module) error {
-	compiler := ast.NewCompiler().WithStrict(true)
+	compiler := newCompiler()
 	if compiler.Compile(modules); compiler.Failed() {
 		return fmt.Errorf("compile: generated Rego does not compile: %w", compiler.Errors)
 	}

@@ -32,9 +32,9 @@ func NewDecider(ctx context.Context, modules map[string]*ast.Module, data map[st
 	// One compiler holds the library and every agreement: the library is
 	// compiled once, not once per agreement, which keeps a thousand
 	// agreements to tens of megabytes.
-	compiler := ast.NewCompiler().WithStrict(true)
+	compiler := newCompiler()
 	if compiler.Compile(modules); compiler.Failed() {
-		return nil, fmt.Errorf("compile the policies: %w", compiler.Errors)
+		return nil, compileError("compile the policies", compiler.Errors)
 	}
 	if err := checkContract(ctx, compiler, store); err != nil {
 		return nil, err

@@ -95,7 +95,6 @@ type Server struct {
 	lastAll atomic.Pointer[evaluator.Verdict]
 	reports reportCache
 	metrics *metrics
-	logMu   sync.Mutex
 	tokens  atomic.Pointer[[]string]
 	// requireAuth is set when tokens were configured: an emptied token
 	// file then refuses everyone rather than opening the API.

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/open-policy-agent/opa/v1/bundle"
 
@@ -92,6 +93,7 @@ var bundleVerifyCommand = &command{
 With a key, the signature must be there and match every file, as when
 opa run --verification-key loads the bundle. Without one, the bundle is
 only checked to be an entente bundle whose policies compile.
+Each agreement is also decided once without measurements, as serve would.
 Exit status: 0 verified, 1 the check failed, 2 unreadable file or usage.`,
 	flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) int {
 		key := fs.String("verification-key", "", "the PEM public `key` or HMAC secret, or the file holding it")
@@ -116,9 +118,19 @@ Exit status: 0 verified, 1 the check failed, 2 unreadable file or usage.`,
 				e.errorf("%s: %s", args[0], err)
 				return exitFailure
 			}
-			if _, err := policies.PrepareBundle(ctx, b); err != nil {
+			d, err := policies.PrepareBundle(ctx, b)
+			if err != nil {
 				e.errorf("%s: %s", args[0], err)
 				return exitFailure
+			}
+			// Policies that compile can still fail to decide (two rules
+			// that give the verdict): decide each once, without data.
+			empty := map[string]any{"at": time.Now().UTC().Format(time.RFC3339), "measurements": map[string]any{}}
+			for _, name := range d.Agreements() {
+				if _, err := d.VerdictOf(ctx, name, empty); err != nil {
+					e.errorf("%s: agreement %s gives no verdict: %s", args[0], name, err)
+					return exitFailure
+				}
 			}
 			what := "well-formed; signature not checked (give --verification-key)"
 			if verify != nil {

@@ -354,7 +354,7 @@ func readFacts(limits agreements.Limits, name string) (map[string]map[string]any
 		}
 		return doc, nil
 	}
-	if diags := limits.CheckNesting(raw, name); diags.HasErrors() {
+	if diags := limits.CheckSource(raw, name); diags.HasErrors() {
 		return nil, fmt.Errorf("facts %s: %s", name, diags.Error())
 	}
 	f, diags := hclsyntax.ParseConfig(raw, name, hcl.InitialPos)

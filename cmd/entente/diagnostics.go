@@ -34,13 +34,31 @@ func writeDiagnostics(e *env, files map[string]*hcl.File, diags hcl.Diagnostics)
 	_ = w.WriteDiagnostics(printableDiagnostics(diags))
 }
 
+// maxSnippetLine is the longest line a snippet shows: a diagnostic in a
+// file with a longer one (minified, generated, or not an agreement) names
+// its line and column without the source.
+const maxSnippetLine = 4 << 10
+
+// hasLongLine tells whether b holds a line longer than maxSnippetLine.
+func hasLongLine(b []byte) bool {
+	for len(b) > maxSnippetLine {
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 || i > maxSnippetLine {
+			return true
+		}
+		b = b[i+1:]
+	}
+	return false
+}
+
 // printableFiles are the files as snippets show them: each control byte
 // (an escape sequence would be a command to the terminal) is a "?", so that
 // every byte keeps its place and the ranges of diagnostics still point at it.
+// A file with a line longer than maxSnippetLine shows no source.
 func printableFiles(files map[string]*hcl.File) map[string]*hcl.File {
 	out := make(map[string]*hcl.File, len(files))
 	for name, f := range files {
-		if f == nil {
+		if f == nil || hasLongLine(f.Bytes) {
 			continue
 		}
 		b := f.Bytes
@@ -123,6 +141,10 @@ type jsonSnippet struct {
 
 func newJSONValidation(files map[string]*hcl.File, diags hcl.Diagnostics) jsonValidation {
 	out := jsonValidation{FormatVersion: "1.0", Valid: !diags.HasErrors(), Diagnostics: []jsonDiagnostic{}}
+	longLines := map[string]bool{}
+	for name, f := range files {
+		longLines[name] = f != nil && hasLongLine(f.Bytes)
+	}
 	for _, d := range diags {
 		jd := jsonDiagnostic{Severity: "error", Summary: d.Summary, Detail: d.Detail}
 		if d.Severity == hcl.DiagWarning {
@@ -138,7 +160,7 @@ func newJSONValidation(files map[string]*hcl.File, diags hcl.Diagnostics) jsonVa
 				Start:    jsonPos{r.Start.Line, r.Start.Column, r.Start.Byte},
 				End:      jsonPos{r.End.Line, r.End.Column, r.End.Byte},
 			}
-			if f := files[r.Filename]; f != nil && f.Bytes != nil {
+			if f := files[r.Filename]; f != nil && f.Bytes != nil && !longLines[r.Filename] {
 				jd.Snippet = snippet(f, r, d.Context)
 			}
 		}

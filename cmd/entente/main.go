@@ -7,19 +7,30 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 )
+
+// stopGrace is how long a command may take to stop after the first SIGINT
+// or SIGTERM: serve drains for up to 30 seconds; a command busy with work
+// it cannot interrupt exits when the grace is over.
+const stopGrace = 35 * time.Second
 
 func main() {
 	ctx, cancel := context.WithCancel(context.Background())
 	// The first SIGINT or SIGTERM asks the command to stop cleanly (serve
-	// drains, and removes what it wrote); a second one exits at once.
+	// drains, and removes what it wrote); a second one, or the end of the
+	// grace, exits at once.
 	stop := make(chan os.Signal, 2)
 	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		<-stop
 		cancel()
-		<-stop
-		fmt.Fprintln(os.Stderr, "entente: interrupted again: exiting now")
+		select {
+		case <-stop:
+			fmt.Fprintln(os.Stderr, "entente: interrupted again: exiting now")
+		case <-time.After(stopGrace):
+			fmt.Fprintf(os.Stderr, "entente: still busy %s after the interrupt: exiting now\n", stopGrace)
+		}
 		os.Exit(exitInterrupted)
 	}()
 	// SIGHUP reloads serve; it ends any other command, as a hangup does.
