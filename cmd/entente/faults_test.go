@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -435,6 +436,30 @@ func TestHostileClients(t *testing.T) {
 			}
 		})
 	}
+	t.Run("two hundred clients that send their headers a byte at a time", func(t *testing.T) {
+		addr := strings.TrimPrefix(url, "http://")
+		var conns []net.Conn
+		for range 200 {
+			c, err := net.Dial("tcp", addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			c.Write([]byte("POST /v1/agreements/payments-hosting/evaluate HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n"))
+			conns = append(conns, c)
+		}
+		// While they hang, others are answered.
+		for range 5 {
+			if status, body := post("/v1/agreements/payments-hosting/evaluate", `{"at": "2026-10-15T12:00:00Z", "measurements": {}}`); status != 200 {
+				t.Fatalf("with slow clients connected, a request gets %d %.200s", status, body)
+			}
+		}
+		// And the server lets them go: headers have 10 seconds.
+		conns[0].SetReadDeadline(time.Now().Add(time.Minute))
+		if _, err := io.ReadAll(conns[0]); err != nil {
+			t.Errorf("a client that never ends its headers is kept: %v", err)
+		}
+	})
 	t.Run("a flood of a thousand megabyte bodies", func(t *testing.T) {
 		body := `{"at": "2026-10-15T12:00:00Z", "facts": {"pad": "` + strings.Repeat("x", 1<<20-200) + `"}, "measurements": {"slos": {"availability": {"good": 9941000, "total": 10000000}}}}`
 		var wg sync.WaitGroup
