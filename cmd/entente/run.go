@@ -56,7 +56,7 @@ type command struct {
 }
 
 var commands = []*command{
-	validateCommand, fmtCommand, checkCommand, reportCommand, serveCommand, compileCommand, testCommand,
+	validateCommand, fmtCommand, checkCommand, reportCommand, serveCommand, rulesCommand, compileCommand, testCommand,
 	bundleCommand, bundleBuildCommand, bundleVerifyCommand, bundleInspectCommand,
 	versionCommand,
 }

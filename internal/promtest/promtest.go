@@ -230,3 +230,32 @@ func (b *syncBuffer) Bytes() []byte {
 	defer b.mu.Unlock()
 	return bytes.Clone(b.buf.Bytes())
 }
+
+// Promtool finds promtool, or ends the test as Start does without it.
+func Promtool(t testing.TB) string {
+	t.Helper()
+	_, promtool := binaries(t)
+	return promtool
+}
+
+// Run starts Prometheus on an empty TSDB with the configuration given
+// (what it scrapes, its rule files) and returns its URL once it is ready.
+// The server is stopped when the test ends.
+func Run(t testing.TB, config string) (url string) {
+	t.Helper()
+	prometheus, _ := binaries(t)
+	dir := t.TempDir()
+	configFile := filepath.Join(dir, "prometheus.yml")
+	if err := os.WriteFile(configFile, []byte(config), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for attempt := 1; ; attempt++ {
+		url, retry := start(t, prometheus, filepath.Join(dir, "data"), configFile, "1d")
+		if url != "" {
+			return url
+		}
+		if !retry || attempt == portAttempts {
+			t.FailNow()
+		}
+	}
+}
