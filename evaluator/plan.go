@@ -34,3 +34,33 @@ func exclusionsOf(p policies.Plan) ([]Exclusion, error) {
 	}
 	return out, nil
 }
+
+// ExclusionState says whether an exclusion is on for one SLO it applies
+// to.
+type ExclusionState struct {
+	Exclusion, SLO string
+	Active         bool
+}
+
+// ActiveExclusions tells, for each exclusion of a plan and each SLO it
+// applies to, whether it is on at t: a cron exclusion on the agreement's
+// wall clock, in its time zone, a fixed one from its from to its to.
+func ActiveExclusions(p policies.Plan, t time.Time) ([]ExclusionState, error) {
+	loc, err := time.LoadLocation(p.TimeZone)
+	if err != nil {
+		return nil, fmt.Errorf("time zone of %s: %w", p.Agreement, err)
+	}
+	exclusions, err := exclusionsOf(p)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", p.Agreement, err)
+	}
+	instant := Interval{t, t.Add(time.Millisecond)}
+	var out []ExclusionState
+	for _, e := range exclusions {
+		for _, slo := range e.SLOs {
+			on := len(Applied([]Exclusion{e}, slo, instant, loc)) > 0
+			out = append(out, ExclusionState{Exclusion: e.Name, SLO: slo, Active: on})
+		}
+	}
+	return out, nil
+}

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -21,6 +22,8 @@ type metrics struct {
 	sloCoverage     *prometheus.GaugeVec
 	agreementStatus *prometheus.GaugeVec
 	creditsOwed     *prometheus.GaugeVec
+	respStatus      *prometheus.GaugeVec
+	reviewDue       *prometheus.GaugeVec
 	evaluations     *prometheus.CounterVec
 	requests        *prometheus.CounterVec
 	latency         *prometheus.HistogramVec
@@ -30,6 +33,7 @@ type metrics struct {
 
 var (
 	sloStatuses       = []string{"pass", "warn", "fail", "no_data", "error"}
+	respStatuses      = []string{"met", "breached", "pending", "unknown", "error"}
 	agreementStatuses = []string{"inactive", "compliant", "at_risk", "inconclusive", "breached"}
 )
 
@@ -57,6 +61,12 @@ func newMetrics() *metrics {
 		creditsOwed: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "entente_credits_owed", Help: "The service credits owed by an agreement at the last evaluation, in its currency.",
 		}, []string{"agreement", "currency"}),
+		respStatus: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "entente_responsibility_status", Help: "1 for the status of a responsibility at the last evaluation, 0 for the others.",
+		}, []string{"agreement", "responsibility", "party", "status"}),
+		reviewDue: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "entente_review_due_timestamp_seconds", Help: "When the next review of an agreement is due (the start of its due date in the agreement's time zone), as a Unix time.",
+		}, []string{"agreement"}),
 		evaluations: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "entente_evaluations_total", Help: "Periodic evaluations of the agreements, by outcome.",
 		}, []string{"outcome"}),
@@ -73,7 +83,7 @@ func newMetrics() *metrics {
 	m.queries = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name: "entente_source_query_duration_seconds", Help: "Queries sent to the metrics source, by kind and outcome.", Buckets: prometheus.DefBuckets,
 	}, []string{"kind", "outcome"})
-	m.registry.MustRegister(m.queries, m.reloads, m.sloMeasured, m.sloObjective, m.sloBudget, m.sloStatus, m.sloCoverage, m.agreementStatus, m.creditsOwed, m.evaluations, m.requests, m.latency,
+	m.registry.MustRegister(m.queries, m.reloads, m.sloMeasured, m.sloObjective, m.sloBudget, m.sloStatus, m.sloCoverage, m.agreementStatus, m.creditsOwed, m.respStatus, m.reviewDue, m.evaluations, m.requests, m.latency,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -89,12 +99,27 @@ func num(v any) (float64, bool) {
 	return 0, false
 }
 
-// update sets the gauges from a verdict.
-func (m *metrics) update(v *evaluator.Verdict) {
+// dueTime reads a review's due date (or time) in the agreement's time
+// zone.
+func dueTime(due, zone string) (time.Time, bool) {
+	if t, err := time.Parse(time.RFC3339, due); err == nil {
+		return t, true
+	}
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		loc = time.UTC
+	}
+	t, err := time.ParseInLocation(time.DateOnly, due, loc)
+	return t, err == nil
+}
+
+// update sets the gauges from a verdict; zones are the agreements' time
+// zones.
+func (m *metrics) update(v *evaluator.Verdict, zones map[string]string) {
 	m.evaluations.WithLabelValues("done").Inc()
 	// The gauges hold the last verdict alone: an agreement or SLO that is
 	// gone, or a figure that became unknown, leaves no stale series.
-	for _, g := range []*prometheus.GaugeVec{m.sloMeasured, m.sloObjective, m.sloBudget, m.sloStatus, m.sloCoverage, m.agreementStatus, m.creditsOwed} {
+	for _, g := range []*prometheus.GaugeVec{m.sloMeasured, m.sloObjective, m.sloBudget, m.sloStatus, m.sloCoverage, m.agreementStatus, m.creditsOwed, m.respStatus, m.reviewDue} {
 		g.Reset()
 	}
 	for _, a := range v.Agreements {
@@ -131,6 +156,27 @@ func (m *metrics) update(v *evaluator.Verdict) {
 				set(m.sloObjective, "max")
 			} else {
 				set(m.sloObjective, "min")
+			}
+		}
+		resps, _ := a["responsibilities"].([]any)
+		for _, x := range resps {
+			r, _ := x.(map[string]any)
+			resp, _ := r["name"].(string)
+			party, _ := r["party"].(string)
+			st, _ := r["status"].(string)
+			statuses := respStatuses
+			if !slices.Contains(statuses, st) && st != "" {
+				statuses = append(slices.Clone(statuses), st)
+			}
+			for _, each := range statuses {
+				m.respStatus.WithLabelValues(name, resp, party, each).Set(b2f(each == st))
+			}
+		}
+		if rv, ok := a["review"].(map[string]any); ok {
+			if due, ok := rv["due"].(string); ok {
+				if t, ok := dueTime(due, zones[name]); ok {
+					m.reviewDue.WithLabelValues(name).Set(float64(t.Unix()))
+				}
 			}
 		}
 		if ct, ok := a["credit_total"].(map[string]any); ok {
@@ -182,4 +228,41 @@ func outcome(err error) string {
 		return "error"
 	}
 	return "ok"
+}
+
+// exclusions exports entente_exclusion_active, computed when it is
+// scraped, so that it turns on and off when the exclusion does.
+type exclusions struct {
+	desc *prometheus.Desc
+	set  func() *evaluator.Set
+	now  func() time.Time
+}
+
+func newExclusions(set func() *evaluator.Set, now func() time.Time) *exclusions {
+	return &exclusions{
+		desc: prometheus.NewDesc("entente_exclusion_active",
+			"1 while an exclusion is on for an SLO it applies to (cron exclusions on the agreement's wall clock), 0 otherwise: alerts on the SLO are silenced meanwhile.",
+			[]string{"agreement", "exclusion", "slo"}, nil),
+		set: set, now: now,
+	}
+}
+
+func (x *exclusions) Describe(ch chan<- *prometheus.Desc) { ch <- x.desc }
+
+func (x *exclusions) Collect(ch chan<- prometheus.Metric) {
+	set := x.set()
+	if set == nil {
+		return
+	}
+	now := x.now()
+	for _, p := range set.Plans {
+		states, err := evaluator.ActiveExclusions(p, now)
+		if err != nil {
+			ch <- prometheus.NewInvalidMetric(x.desc, err)
+			continue
+		}
+		for _, s := range states {
+			ch <- prometheus.MustNewConstMetric(x.desc, prometheus.GaugeValue, b2f(s.Active), p.Agreement, s.Exclusion, s.SLO)
+		}
+	}
 }

@@ -179,6 +179,7 @@ func New(cfg Config) *Server {
 			Name: "entente_decision_logs_dropped_total", Help: "Decision log lines dropped because the log could not keep up.",
 		}, func() float64 { return float64(dl.Dropped()) }))
 	}
+	s.metrics.registry.MustRegister(newExclusions(s.set.Load, s.cfg.Now))
 	s.metrics.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "entente_verdicts_age_seconds", Help: "Seconds since the last periodic evaluation that succeeded: the age of the verdicts served.",
 	}, func() float64 {
@@ -755,6 +756,10 @@ func (s *Server) evaluateAll(ctx context.Context) {
 	}
 	s.mu.Unlock()
 	s.lastAll.Store(v)
-	s.metrics.update(v)
+	zones := make(map[string]string, len(set.Plans))
+	for _, p := range set.Plans {
+		zones[p.Agreement] = p.TimeZone
+	}
+	s.metrics.update(v, zones)
 	s.ready.Store(true)
 }
