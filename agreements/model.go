@@ -219,6 +219,20 @@ const (
 
 var missingPolicies = []string{string(MissingSkip), string(MissingGood), string(MissingBad)}
 
+// SliceMeasure is how the slices of a timeslice SLO give its measured value.
+type SliceMeasure string
+
+// The slice measures.
+const (
+	// GoodSlices is the percentage of good slices.
+	GoodSlices SliceMeasure = "good_slices"
+	// MeanOfSlices is the mean of the slices' percentages of good events
+	// (OpenSLO's RatioTimeslices; the monthly uptime of S3-style SLAs).
+	MeanOfSlices SliceMeasure = "mean"
+)
+
+var sliceMeasures = []string{string(GoodSlices), string(MeanOfSlices)}
+
 // Timeslices cuts the window of an SLO into slices that are each good or bad.
 // A slice of a value indicator is good when it meets Min or Max; a slice of a
 // ratio indicator when its percentage of good events meets Objective.
@@ -228,7 +242,19 @@ type Timeslices struct {
 	Max       *float64       `json:"max"`
 	Objective *float64       `json:"objective"`
 	Missing   MissingPolicy  `json:"missing"`
-	DeclRange hcl.Range      `json:"-"`
+	// Measure is how the slices give the measured value: the percentage of
+	// good slices, or the mean of the slices' percentages of good events.
+	Measure SliceMeasure `json:"measure"`
+	// Empty, when set, is how a ratio slice without events (or with fewer
+	// than MinEvents) counts; unset, one without events is missing and one
+	// with too few is good.
+	Empty MissingPolicy `json:"empty,omitempty"`
+	// MinEvents is the fewest events a ratio slice is judged by (0: any).
+	MinEvents int64 `json:"min_events,omitempty"`
+	// MinRun is the fewest consecutive bad slices that count as bad;
+	// shorter runs count as good (0 or 1: every bad slice counts).
+	MinRun    int64     `json:"min_run,omitempty"`
+	DeclRange hcl.Range `json:"-"`
 
 	attrs hcl.Attributes
 }

@@ -33,6 +33,10 @@ var timeslicesSchema = &hcl.BodySchema{
 		{Name: "max"},
 		{Name: "objective"},
 		{Name: "missing"},
+		{Name: "measure"},
+		{Name: "empty"},
+		{Name: "min_events"},
+		{Name: "min_run"},
 	},
 }
 
@@ -167,7 +171,38 @@ func (d *decoder) timeslices(block *hcl.Block) *Timeslices {
 			t.Missing = MissingPolicy(v)
 		}
 	}
+	t.Measure = GoodSlices
+	if attr, ok := attrs["measure"]; ok {
+		if v, ok := d.enum(attr, sliceMeasures); ok {
+			t.Measure = SliceMeasure(v)
+		}
+	}
+	if attr, ok := attrs["empty"]; ok {
+		if v, ok := d.enum(attr, missingPolicies); ok {
+			t.Empty = MissingPolicy(v)
+		}
+	}
+	t.MinEvents = d.wholeNumber(attrs, "min_events", "min_events is a count of events: a whole number from 1 to 10^15, not %v.")
+	t.MinRun = d.wholeNumber(attrs, "min_run", "min_run is a count of consecutive slices: a whole number from 1 to 10^15, not %v.")
 	return t
+}
+
+// wholeNumber decodes a count from 1 to maxEvents; 0 when it is absent or
+// invalid (with a diagnostic).
+func (d *decoder) wholeNumber(attrs hcl.Attributes, name, detail string) int64 {
+	attr, ok := attrs[name]
+	if !ok {
+		return 0
+	}
+	n, ok := d.number(attr)
+	if !ok {
+		return 0
+	}
+	if n < 1 || n != math.Trunc(n) || n > maxEvents {
+		d.attrError(attr, "Invalid "+name, detail, n)
+		return 0
+	}
+	return int64(n)
 }
 
 // checkSLO applies the rules that depend on the SLO's indicator.
@@ -270,11 +305,15 @@ func (d *decoder) checkSlices(a *Agreement, s *SLO, ind *Indicator) {
 	switch ind.Kind {
 	case ValueIndicator:
 		d.notAllowed(t.attrs, fmt.Sprintf("The indicator %q is a value: a slice is good when its value meets min or max.", ind.Name), "objective")
+		d.notAllowed(t.attrs, fmt.Sprintf("The indicator %q is a value: its slices have no events to count. empty and min_events apply to ratio indicators.", ind.Name), "empty", "min_events")
+		if t.Measure == MeanOfSlices {
+			d.attrError(t.attrs["measure"], "Mean of a value indicator", "measure = \"mean\" averages the slices' percentages of good events, which the indicator %q, a value, does not have. Use a ratio indicator, or measure = \"good_slices\".", ind.Name)
+		}
 		d.boundOf(t.DeclRange, t.attrs, "A slice of a value indicator is good when its value meets a bound: give min (at or above) or max (at or below).")
 	case RatioIndicator:
 		d.notAllowed(t.attrs, fmt.Sprintf("The indicator %q is a ratio: a slice is good when its percentage of good events meets the slice objective.", ind.Name), "min", "max")
 		d.warnFraction(t.attrs, t.Objective)
-		if _, ok := t.attrs["objective"]; !ok && !d.isMisspelt(t.DeclRange, "objective") {
+		if _, ok := t.attrs["objective"]; !ok && t.Measure != MeanOfSlices && !d.isMisspelt(t.DeclRange, "objective") {
 			d.add(&hcl.Diagnostic{
 				Severity: hcl.DiagError,
 				Summary:  "Missing slice objective",
@@ -282,6 +321,9 @@ func (d *decoder) checkSlices(a *Agreement, s *SLO, ind *Indicator) {
 				Subject:  t.DeclRange.Ptr(),
 			})
 		}
+	}
+	if t.Measure == MeanOfSlices && t.MinRun > 0 {
+		d.attrError(t.attrs["min_run"], "min_run with measure = \"mean\"", "min_run decides which bad slices count, and measure = \"mean\" does not count bad slices: it averages their percentages. Remove one of them.")
 	}
 	if t.Slice == 0 {
 		return

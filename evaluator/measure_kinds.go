@@ -200,7 +200,10 @@ func (r recorder) timeslices(ctx context.Context, ind policies.PlanIndicator, ts
 	if err != nil {
 		return nil, nil, err
 	}
-	good, total, measured := 0, 0, 0
+	if ts.MinRun > 1 {
+		forgiveShortRuns(list, int(ts.MinRun))
+	}
+	good, total, measured := 0.0, 0, 0
 	for _, s := range list {
 		if s.measured {
 			measured++
@@ -209,7 +212,10 @@ func (r recorder) timeslices(ctx context.Context, ind policies.PlanIndicator, ts
 			continue
 		}
 		total++
-		if s.verdict == "good" {
+		switch {
+		case ts.Measure == string(agreements.MeanOfSlices):
+			good += s.share
+		case s.verdict == "good":
 			good++
 		}
 	}
@@ -218,14 +224,49 @@ func (r recorder) timeslices(ctx context.Context, ind policies.PlanIndicator, ts
 	if measured == 0 {
 		return map[string]any{"good": 0, "total": 0}, list, nil
 	}
+	if ts.Measure != string(agreements.MeanOfSlices) {
+		return map[string]any{"good": int(good), "total": total}, list, nil
+	}
+	// The mean of the slices' shares of good events is good ÷ total: good
+	// is their sum.
 	return map[string]any{"good": good, "total": total}, list, nil
+}
+
+// forgiveShortRuns counts as good the bad slices of runs shorter than
+// minRun. A run is cut by the start and end of the window, by an excluded
+// slice and by a skipped one.
+func forgiveShortRuns(list []slice, minRun int) {
+	start := -1
+	end := func(i int) {
+		if start >= 0 && i-start < minRun {
+			for j := start; j < i; j++ {
+				list[j].verdict, list[j].share, list[j].forgiven = "good", 1, true
+			}
+		}
+		start = -1
+	}
+	for i, s := range list {
+		if s.verdict == "bad" {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		end(i)
+	}
+	end(len(list))
 }
 
 // slice is one timeslice of a window and what it counts as: "good", "bad",
 // or "" when it is excluded or missing and skipped.
 type slice struct {
 	Interval
-	verdict  string
+	verdict string
+	// share is the slice's share of good events for measure = "mean"
+	// (1 for a good slice, 0 for a bad one when it has no events to count).
+	share float64
+	// forgiven is a bad slice of a run shorter than min_run.
+	forgiven bool
 	excluded bool
 	measured bool // the source answered for it with a judgement
 	covered  bool // the source holds data for it
@@ -274,6 +315,7 @@ func (r recorder) slices(ctx context.Context, ind policies.PlanIndicator, ts *po
 		}
 		end := s.End.Unix()
 		verdict := "missing"
+		judged := false // by the slice's own share of good events
 		if values != nil {
 			if v, ok := values[end]; ok {
 				verdict, s.covered = judge(v, ts), true
@@ -286,13 +328,23 @@ func (r recorder) slices(ctx context.Context, ind policies.PlanIndicator, ts *po
 				return nil, measureErr("impossible counts in the slice ending %s: %s total and %s %s events; a count of events is never negative", stamp(s.End), figure(t), figure(g), otherName)
 			case gok && g > t*(1+1e-9)+1e-9:
 				return nil, measureErr("impossible counts in the slice ending %s: %s %s events out of %s in all; the %s query must count a part of what the total query counts", stamp(s.End), figure(g), otherName, figure(t), otherName)
-			case t == 0 || !gok:
-				// No events in the slice, or the other count is missing:
-				// nothing to judge it by.
+			case t == 0 || (ts.MinEvents > 0 && t < float64(ts.MinEvents) && gok):
+				// No events, or too few to judge the slice by: as empty
+				// says; unset, a slice without events is missing and one
+				// with too few is good.
+				switch {
+				case ts.Empty != "":
+					verdict = policyVerdict(ts.Empty)
+				case t > 0:
+					verdict = "good"
+				}
+			case !gok:
+				// The other count is missing: nothing to judge it by.
 			default:
 				if ind.Bad != "" {
 					g = t - g
 				}
+				s.share, judged = g/t, true
 				if ts.Objective != nil && 100*g/t >= *ts.Objective {
 					verdict = "good"
 				} else {
@@ -302,19 +354,27 @@ func (r recorder) slices(ctx context.Context, ind policies.PlanIndicator, ts *po
 		}
 		s.measured = verdict != "missing"
 		if verdict == "missing" {
-			switch ts.Missing {
-			case string(agreements.MissingGood):
-				verdict = "good"
-			case string(agreements.MissingBad):
-				verdict = "bad"
-			default:
-				verdict = ""
-			}
+			verdict = policyVerdict(ts.Missing)
+		}
+		if !judged && verdict == "good" {
+			s.share = 1
 		}
 		s.verdict = verdict
 		out = append(out, s)
 	}
 	return out, nil
+}
+
+// policyVerdict is what a slice counts as under a missing or empty
+// policy: "good", "bad", or "" (skipped).
+func policyVerdict(p string) string {
+	switch p {
+	case string(agreements.MissingGood):
+		return "good"
+	case string(agreements.MissingBad):
+		return "bad"
+	}
+	return ""
 }
 
 func judge(v float64, ts *policies.PlanTimeslices) string {

@@ -104,6 +104,16 @@ type PlanTimeslices struct {
 	Max          *float64 `json:"max"`
 	Objective    *float64 `json:"objective"`
 	Missing      string   `json:"missing"`
+	// Measure is "mean" when the measured value is the mean of the
+	// slices' percentages of good events; empty, the percentage of good
+	// slices.
+	Measure string `json:"measure,omitempty"`
+	// Empty is how a ratio slice without events, or with fewer than
+	// MinEvents, counts ("good", "bad" or "skip"); empty, as missing.
+	Empty     string `json:"empty,omitempty"`
+	MinEvents int64  `json:"min_events,omitempty"`
+	// MinRun is the fewest consecutive bad slices that count as bad.
+	MinRun int64 `json:"min_run,omitempty"`
 }
 
 // PlanResponsibility says how a responsibility is measured: an indicator
@@ -181,6 +191,12 @@ func plan(a *agreements.Agreement) Plan {
 				Max:          t.Max,
 				Objective:    t.Objective,
 				Missing:      string(t.Missing),
+				Empty:        string(t.Empty),
+				MinEvents:    t.MinEvents,
+				MinRun:       t.MinRun,
+			}
+			if t.Measure == agreements.MeanOfSlices {
+				ps.Timeslices.Measure = string(t.Measure)
 			}
 		}
 		p.SLOs = append(p.SLOs, ps)

@@ -472,6 +472,11 @@ func unit(ind *agreements.Indicator) string {
 
 func (g *generator) timeslices(slo *agreements.SLO, ind *agreements.Indicator) (rec, alerts []Rule) {
 	ts := slo.Timeslices
+	if ts.Measure == agreements.MeanOfSlices {
+		// The mean of the slices' shares of good events is the share of
+		// good events when traffic is even: alert on its burn rate.
+		return g.ratio(slo, ind)
+	}
 	slice := time.Duration(ts.Slice)
 	var name, expr string
 	var lo, hi *float64

@@ -79,6 +79,29 @@ agreement "shapes" {
     }
   }
 
+  slo "mean-uptime" {
+    indicator = indicator.errors
+    objective = 99.9
+    calendar  = "month"
+    timeslices {
+      slice   = "5m"
+      measure = "mean"
+      empty   = "good"
+    }
+  }
+
+  slo "down-minutes" {
+    indicator = indicator.errors
+    objective = 99.99
+    window    = "30d"
+    timeslices {
+      slice      = "1m"
+      objective  = 99
+      min_run    = 5
+      min_events = 100
+    }
+  }
+
   exclusion "nightly" {
     cron     = "0 3 * * *"
     duration = "30m"
