@@ -7,7 +7,7 @@ import (
 )
 
 var creditSchema = &hcl.BodySchema{
-	Attributes: []hcl.AttributeSchema{{Name: "slo", Required: true}},
+	Attributes: []hcl.AttributeSchema{{Name: "slo", Required: true}, {Name: "claim_within"}, {Name: "min_amount"}},
 	Blocks:     []hcl.BlockHeaderSchema{{Type: "tier"}},
 }
 
@@ -26,6 +26,18 @@ func (d *decoder) credit(block *hcl.Block) *Credit {
 	if attr, ok := c.attrs["slo"]; ok {
 		if ref, ok := d.reference(attr.Expr, attr.Name, "slo"); ok {
 			c.SLO = ref.name
+		}
+	}
+	if attr, ok := c.attrs["claim_within"]; ok {
+		c.ClaimWithin, _ = d.duration(attr)
+	}
+	if attr, ok := c.attrs["min_amount"]; ok {
+		if n, ok := d.number(attr); ok {
+			if n < 0 {
+				d.attrError(attr, "Invalid min_amount", "min_amount is an amount in the fee's currency, 0 or more, not %g: a credit of this amount or less is not paid.", n)
+			} else {
+				c.MinAmount = &n
+			}
 		}
 	}
 	if len(content.Blocks) == 0 {

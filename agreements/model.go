@@ -312,9 +312,15 @@ type Fee struct {
 
 // Credit is the service credit owed when an SLO is missed.
 type Credit struct {
-	Name      string    `json:"name"`
-	SLO       string    `json:"slo"`
-	Tiers     []Tier    `json:"tiers"`
+	Name  string `json:"name"`
+	SLO   string `json:"slo"`
+	Tiers []Tier `json:"tiers"`
+	// ClaimWithin is how long after the end of the SLO's period the
+	// customer may claim the credit (0: no deadline).
+	ClaimWithin model.Duration `json:"claim_within,omitempty"`
+	// MinAmount, when set, is the amount at or below which a credit is
+	// not paid.
+	MinAmount *float64  `json:"min_amount,omitempty"`
 	DeclRange hcl.Range `json:"-"`
 
 	attrs hcl.Attributes

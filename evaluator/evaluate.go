@@ -486,6 +486,9 @@ func (s *Set) measure(ctx context.Context, m *memo, sem chan struct{}, wg *sync.
 				v = failedMeasurement(err)
 			}
 			v["window"] = windowDoc(w)
+			// The end of the period, from which a credit's claim deadline
+			// counts: the calendar period's, or the rolling window's.
+			v["period_end"] = w.Period.End.In(loc).Format(time.RFC3339)
 			v["excluded_seconds"] = Seconds(excluded)
 			if w.Calendar != "" {
 				v["elapsed"] = w.Elapsed()

@@ -168,12 +168,22 @@ func creditObject(a *agreements.Agreement, c *agreements.Credit) string {
 	}
 	tiers += "]"
 	s := a.SLO(c.SLO)
-	return object(
-		field{"name", term(c.Name)},
-		field{"slo", term(c.SLO)},
-		field{"calendar", term(s != nil && s.Calendar != "")},
-		field{"tiers", tiers},
-	)
+	fields := []field{
+		{"name", term(c.Name)},
+		{"slo", term(c.SLO)},
+		{"calendar", term(s != nil && s.Calendar != "")},
+		{"tiers", tiers},
+	}
+	// The terms of a claim only when the agreement has them: the policies
+	// of agreements without them stay as they were.
+	if c.ClaimWithin > 0 || c.MinAmount != nil {
+		within := "null"
+		if c.ClaimWithin > 0 {
+			within = term(int64(time.Duration(c.ClaimWithin) / time.Second))
+		}
+		fields = append(fields, field{"claim_within_seconds", within}, field{"min_amount", num(c.MinAmount)})
+	}
+	return object(fields...)
 }
 
 func optionalTerm(s string) string {

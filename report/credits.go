@@ -22,6 +22,9 @@ func creditViews(a *Agreement, closed bool) ([]creditView, *totalView, string) {
 		if !c.Final {
 			final = notFinal(closed)
 		}
+		if claim := c.claimText(); claim != "" {
+			final += "; " + claim
+		}
 		rows = append(rows, creditView{Name: c.Name, SLO: c.SLO, Status: statusBadge(c.Status), Percent: percent(c.Percent), Amount: money(c.Amount, c.Currency), Final: final})
 	}
 	var fee *Fee

@@ -279,6 +279,37 @@ type Credit struct {
 	// Final is false for a credit of a calendar period still running.
 	Final   bool   `json:"final"`
 	Message string `json:"message"`
+	// ClaimBy and Claim are set when the agreement sets the terms of a
+	// claim: the deadline, and claimable, expired or below_minimum.
+	ClaimBy *string `json:"claim_by,omitempty"`
+	Claim   *string `json:"claim,omitempty"`
+}
+
+// claimText says what a claim of the credit is: by when to make it, or
+// why it is not paid.
+func (c Credit) claimText() string {
+	by := ""
+	if c.ClaimBy != nil {
+		by = *c.ClaimBy
+		if t, err := time.Parse(time.RFC3339, by); err == nil {
+			by = t.UTC().Format("2006-01-02 15:04 UTC")
+		}
+	}
+	if c.Claim == nil {
+		return ""
+	}
+	switch *c.Claim {
+	case "claimable":
+		if by == "" {
+			return "claim it"
+		}
+		return "claim by " + by
+	case "expired":
+		return "expired: not claimed by " + by
+	case "below_minimum":
+		return "not paid: at or below the minimum amount"
+	}
+	return *c.Claim
 }
 
 // CreditTotal is the credits owed added up, after the fee's cap. Percent,

@@ -77,6 +77,16 @@ func (t *Text) Output(w io.Writer, v *evaluator.Verdict) error {
 			if c["final"] == false {
 				final = " (not final: the period is still running)"
 			}
+			switch str(c, "claim") {
+			case "claimable":
+				if by := str(c, "claim_by"); by != "" {
+					final += "; claim by " + by
+				}
+			case "expired":
+				final += "; expired: not claimed by " + str(c, "claim_by")
+			case "below_minimum":
+				final += "; not paid: at or below the minimum amount"
+			}
 			fmt.Fprintf(w, "  credit %s: %s %s of the monthly fee, %s %s%s\n", str(c, "name"), t.status(str(c, "status")), figure(c, "percent", "%"), figure(c, "amount", ""), str(c, "currency"), final)
 		}
 		if ct := object(a, "credit_total"); ct != nil {

@@ -261,6 +261,47 @@ test_a_running_calendar_period_is_not_final if {
 	lib.credit(credit_def, {"measured": 98}, fee, inp).final == false
 }
 
+claim_def := object.union(credit_def, {"claim_within_seconds": 2592000, "min_amount": 1500})
+
+claim_input(at) := {"at": at, "measurements": {"slos": {"availability": {"period_end": "2026-11-01T00:00:00+01:00"}}}}
+
+test_a_credit_without_the_terms_of_a_claim_has_no_claim if {
+	c := lib.credit(credit_def, {"measured": 98.5}, fee, claim_input("2026-11-02T00:00:00Z"))
+	not "claim" in object.keys(c)
+	not "claim_by" in object.keys(c)
+}
+
+test_a_credit_is_claimable_until_its_deadline if {
+	c := lib.credit(claim_def, {"measured": 98.5}, fee, claim_input("2026-11-02T00:00:00Z"))
+	c.claim_by == "2026-11-30T23:00:00Z" # 30 days after the end of October in Paris
+	c.claim == "claimable"
+	lib.credit(claim_def, {"measured": 98.5}, fee, claim_input("2026-11-30T22:59:59Z")).claim == "claimable"
+}
+
+test_a_credit_not_claimed_in_time_expires_and_is_not_owed if {
+	c := lib.credit(claim_def, {"measured": 98.5}, fee, claim_input("2026-11-30T23:00:01Z"))
+	c.claim == "expired"
+	c.status == "owed"
+	t := lib.credit_total([c], fee)
+	t.percent == 0
+	t.amount == 0
+}
+
+test_a_credit_at_or_below_the_minimum_is_not_paid if {
+	# 10% of 12,000 is 1,200: at most min_amount = 1,500
+	c := lib.credit(claim_def, {"measured": 99.5}, fee, claim_input("2026-11-02T00:00:00Z"))
+	c.claim == "below_minimum"
+	lib.credit_total([c], fee).amount == 0
+	# 25% is 3,000: paid
+	lib.credit(claim_def, {"measured": 98.5}, fee, claim_input("2026-11-02T00:00:00Z")).claim == "claimable"
+}
+
+test_nothing_owed_is_nothing_to_claim if {
+	c := lib.credit(claim_def, {"measured": 99.95}, fee, claim_input("2026-11-02T00:00:00Z"))
+	c.claim == null
+	c.claim_by == "2026-11-30T23:00:00Z"
+}
+
 test_credits_above_the_cap_are_capped if {
 	t := lib.credit_total([{"status": "owed", "percent": 40}, {"status": "owed", "percent": 25}, {"status": "none", "percent": 0}], fee)
 	t.percent == 50

@@ -423,8 +423,14 @@ _fact_duty(def, fact, t) := "unknown" if {
 
 # credit returns what is owed for one SLO: the tier with the highest
 # percent among those that apply. A credit of a calendar period still
-# running is not final.
-credit(def, slo_result, fee, inp) := {
+# running is not final. When the agreement sets the terms of a claim
+# (claim_within, min_amount), the credit also says by when to claim it
+# ("claim_by") and whether it can be ("claim").
+credit(def, slo_result, fee, inp) := object.union(base, _claim(def, base, inp)) if {
+	base := _credit(def, slo_result, fee, inp)
+}
+
+_credit(def, slo_result, fee, inp) := {
 	"name": def.name,
 	"slo": def.slo,
 	"status": "unknown",
@@ -436,7 +442,7 @@ credit(def, slo_result, fee, inp) := {
 	slo_result.measured == null
 }
 
-credit(def, slo_result, fee, inp) := {
+_credit(def, slo_result, fee, inp) := {
 	"name": def.name,
 	"slo": def.slo,
 	"status": _owed(percent),
@@ -447,6 +453,56 @@ credit(def, slo_result, fee, inp) := {
 } if {
 	is_number(slo_result.measured)
 	percent := max(array.concat([0], [t.percent | some t in def.tiers; _tier_applies(t, slo_result.measured)]))
+}
+
+# _claim is the claim of an owed credit: "claim_by" is the end of the
+# SLO's period plus claim_within (null without one); "claim" is
+# "below_minimum" when the amount is min_amount or less (it is not paid),
+# "expired" after claim_by, "claimable" otherwise; null when nothing is
+# owed. Without the terms of a claim, there is nothing to add.
+_claim(def, _, _) := {} if {
+	not "claim_within_seconds" in object.keys(def)
+}
+
+_claim(def, base, inp) := {"claim_by": by, "claim": _claim_status(def, base, by, inp)} if {
+	"claim_within_seconds" in object.keys(def)
+	by := _claim_by(def, inp)
+}
+
+_claim_by(def, inp) := time.format(time.parse_rfc3339_ns(m.period_end) + (def.claim_within_seconds * 1000000000)) if {
+	def.claim_within_seconds != null
+	m := measurement(inp, "slos", def.slo)
+	is_string(m.period_end)
+} else := null
+
+_claim_status(_, base, _, _) := null if base.status != "owed"
+
+_claim_status(def, base, by, inp) := _owed_claim(def.min_amount, base.amount, by, now(inp)) if base.status == "owed"
+
+_owed_claim(min_amount, amount, _, _) := "below_minimum" if {
+	min_amount != null
+	amount <= min_amount
+}
+
+_owed_claim(min_amount, amount, by, t) := "expired" if {
+	not _below(min_amount, amount)
+	by != null
+	t * 1000000000 > time.parse_rfc3339_ns(by)
+}
+
+_owed_claim(min_amount, amount, by, t) := "claimable" if {
+	not _below(min_amount, amount)
+	not _past(by, t)
+}
+
+_below(min_amount, amount) if {
+	min_amount != null
+	amount <= min_amount
+}
+
+_past(by, t) if {
+	by != null
+	t * 1000000000 > time.parse_rfc3339_ns(by)
 }
 
 _tier_applies(t, v) if {
@@ -485,7 +541,9 @@ credit_total(credits, fee) := {
 	"currency": fee.currency,
 	"capped": capped < total,
 } if {
-	total := sum([c.percent | some c in credits; c.status == "owed"])
+	# A credit not paid (at or below the minimum amount) or no longer
+	# claimable is not owed.
+	total := sum([c.percent | some c in credits; c.status == "owed"; not object.get(c, "claim", null) in {"below_minimum", "expired"}])
 	capped := _cap(total, fee.credit_cap_percent)
 }
 
