@@ -232,6 +232,12 @@ func (s *Set) evaluate(ctx context.Context, m *memo, opts Options) (*Verdict, er
 	}
 	engine := m.describe(ctx)
 	v.DataSource = &engine
+	// An evaluation stopped (a shutdown, an interrupt) gives no verdict:
+	// OPA notices a context that ended only now and then, and would
+	// otherwise decide on measurements cut short, or not.
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("the evaluation was stopped: %w", context.Cause(ctx))
+	}
 	for i, p := range plans {
 		value, err := ast.InterfaceToValue(inputs[i])
 		if err != nil {

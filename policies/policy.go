@@ -93,7 +93,7 @@ func policySource(a *agreements.Agreement) string {
 	}
 	for _, r := range a.Responsibilities {
 		w("%s", comment(describeResponsibility(a, r), commentWidth))
-		w("%s := lib.responsibility(%s, input)\n\n", ref("responsibilities", r.Name), responsibilityObject(r))
+		w("%s := lib.responsibility(%s, input)\n\n", ref("responsibilities", r.Name), responsibilityObject(r, a.Indicator(r.Indicator)))
 	}
 
 	if len(a.Credits) == 0 {
@@ -140,10 +140,13 @@ func sloObject(s *agreements.SLO, ind *agreements.Indicator) string {
 	)
 }
 
-func responsibilityObject(r *agreements.Responsibility) string {
-	kind, dueUnix, due, minCoverage := "fact", "null", "null", "null"
+func responsibilityObject(r *agreements.Responsibility, ind *agreements.Indicator) string {
+	kind, dueUnix, due, minCoverage, unit := "fact", "null", "null", "null", ""
 	if r.Indicator != "" {
 		kind, minCoverage = "indicator", term(r.MinCoverage)
+	}
+	if ind != nil {
+		unit = ind.Unit
 	}
 	if r.Due != nil {
 		dueUnix, due = term(r.Due.Unix()), term(date(*r.Due))
@@ -158,6 +161,8 @@ func responsibilityObject(r *agreements.Responsibility) string {
 		field{"due", due},
 		field{"due_unix", dueUnix},
 		field{"min_coverage", minCoverage},
+		field{"unit", term(unit)},
+		field{"description", term(r.Description)},
 	)
 }
 

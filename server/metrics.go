@@ -31,9 +31,11 @@ type metrics struct {
 	queries         *prometheus.HistogramVec
 }
 
+// The statuses a verdict gives, as docs/verdict.schema.json lists them: a
+// series for each, 1 for the one that holds.
 var (
 	sloStatuses       = []string{"pass", "warn", "fail", "no_data", "error"}
-	respStatuses      = []string{"met", "breached", "pending", "unknown", "error"}
+	respStatuses      = []string{"met", "breached", "pending", "unknown"}
 	agreementStatuses = []string{"inactive", "compliant", "at_risk", "inconclusive", "breached"}
 )
 

@@ -104,24 +104,113 @@ func (t *Text) Output(w io.Writer, v *evaluator.Verdict) error {
 	return nil
 }
 
+// measured is the measured value as people read it: a percentage with
+// the decimals of its objective (two at least), cut, not rounded, so that
+// a value below the objective never reads as meeting it; a value in its
+// unit, a duration as hours and minutes.
 func measured(s map[string]any) string {
-	if _, ok := number(s, "objective"); ok {
-		return figure(s, "measured", "%")
+	f, ok := number(s, "measured")
+	if !ok {
+		return "—"
 	}
-	return figure(s, "measured", "")
+	if obj, ok := number(s, "objective"); ok {
+		return percentText(f, max(decimals(obj), 2))
+	}
+	return valueText(f, str(s, "unit"))
 }
 
 func target(s map[string]any) string {
-	if _, ok := number(s, "objective"); ok {
-		return "≥ " + figure(s, "objective", "%")
+	unit := str(s, "unit")
+	if obj, ok := number(s, "objective"); ok {
+		return "≥ " + percentText(obj, decimals(obj))
 	}
-	if _, ok := number(s, "max"); ok {
-		return "≤ " + figure(s, "max", "")
+	if f, ok := number(s, "max"); ok {
+		return "≤ " + valueText(f, unit)
 	}
-	if _, ok := number(s, "min"); ok {
-		return "≥ " + figure(s, "min", "")
+	if f, ok := number(s, "min"); ok {
+		return "≥ " + valueText(f, unit)
 	}
 	return "—"
+}
+
+// decimals is how many decimals a number is written with.
+func decimals(f float64) int {
+	t := strconv.FormatFloat(f, 'f', -1, 64)
+	if i := strings.IndexByte(t, '.'); i >= 0 {
+		return len(t) - i - 1
+	}
+	return 0
+}
+
+// percentText cuts a percentage to n decimals, toward zero.
+func percentText(f float64, n int) string {
+	p := math.Pow(10, float64(n))
+	return strconv.FormatFloat(math.Trunc(f*p)/p, 'f', n, 64) + "%"
+}
+
+// secondsIn are the units of time a value may be written in.
+var secondsIn = map[string]float64{"ms": 0.001, "s": 1, "sec": 1, "seconds": 1, "min": 60, "minutes": 60, "h": 3600, "hours": 3600}
+
+// valueText writes a value in its unit: four significant digits, never in
+// scientific notation; a duration of a minute or more as hours, minutes
+// and seconds ("2 h 13 min").
+func valueText(f float64, unit string) string {
+	if k, ok := secondsIn[unit]; ok && math.Abs(f*k) >= 60 {
+		return durationText(f * k)
+	}
+	out := plain(f)
+	switch unit {
+	case "":
+	case "%":
+		out += unit
+	default:
+		out += " " + unit
+	}
+	return out
+}
+
+// plain writes a number with four significant digits (all its integer
+// digits), without an exponent.
+func plain(f float64) string {
+	if f == 0 || math.IsNaN(f) || math.IsInf(f, 0) {
+		return strconv.FormatFloat(f, 'f', -1, 64)
+	}
+	digits := int(math.Floor(math.Log10(math.Abs(f)))) + 1
+	n := max(4-digits, 0)
+	t := strconv.FormatFloat(f, 'f', n, 64)
+	if strings.Contains(t, ".") {
+		t = strings.TrimRight(strings.TrimRight(t, "0"), ".")
+	}
+	return t
+}
+
+// durationText writes seconds as days, hours, minutes and seconds, the two
+// largest that are not zero.
+func durationText(secs float64) string {
+	sign := ""
+	if secs < 0 {
+		sign, secs = "-", -secs
+	}
+	total := int64(math.Round(secs))
+	parts := []struct {
+		n    int64
+		unit string
+	}{{total / 86400, "d"}, {total % 86400 / 3600, "h"}, {total % 3600 / 60, "min"}, {total % 60, "s"}}
+	var out []string
+	for _, p := range parts {
+		if p.n == 0 && len(out) == 0 {
+			continue
+		}
+		if len(out) == 2 {
+			break
+		}
+		if p.n != 0 {
+			out = append(out, fmt.Sprintf("%d %s", p.n, p.unit))
+		} else {
+			out = append(out, "")
+		}
+	}
+	return sign + strings.TrimSpace(strings.Join(out, " "))
 }
 
 // coverage is the share of the window the source held data for: 100%,

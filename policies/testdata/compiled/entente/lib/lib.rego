@@ -53,6 +53,8 @@ measurement(inp, kind, name) := object.get(inp, ["measurements", kind, name], nu
 slo(def, inp) := {
 	"name": def.name,
 	"indicator": def.indicator,
+	"kind": def.kind,
+	"unit": def.unit,
 	"status": status,
 	"measured": obs.measured,
 	"objective": def.objective,
@@ -357,6 +359,9 @@ responsibility(def, inp) := {
 	"due": def.due,
 	"message": _duty_message(def, status, obs),
 	"coverage": _coverage(def, m),
+	"kind": def.kind,
+	"unit": object.get(def, "unit", ""),
+	"description": object.get(def, "description", ""),
 } if {
 	def.kind == "indicator"
 	m := measurement(inp, "responsibilities", def.name)
@@ -372,6 +377,9 @@ responsibility(def, inp) := {
 	"due": def.due,
 	"message": _fact_message(def, status, fact),
 	"coverage": null,
+	"kind": def.kind,
+	"unit": object.get(def, "unit", ""),
+	"description": object.get(def, "description", ""),
 } if {
 	def.kind == "fact"
 	fact := object.get(inp, ["facts", def.fact], null)

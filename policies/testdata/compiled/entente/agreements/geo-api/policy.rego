@@ -140,6 +140,8 @@ responsibilities["stay-within-rate-limit"] := lib.responsibility(
 		"due": null,
 		"due_unix": null,
 		"min_coverage": 95,
+		"unit": "%",
+		"description": "Keep rate-limited (HTTP 429) requests under 5% of all requests each month",
 	},
 	input,
 )
@@ -157,6 +159,8 @@ responsibilities["ip-allowlist"] := lib.responsibility(
 		"due": "2026-03-25",
 		"due_unix": 1774411200,
 		"min_coverage": null,
+		"unit": "",
+		"description": "Send the egress IP ranges to allow-list before go-live",
 	},
 	input,
 )

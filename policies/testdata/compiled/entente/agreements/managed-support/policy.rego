@@ -160,6 +160,8 @@ responsibilities["restore-tests"] := lib.responsibility(
 		"due": null,
 		"due_unix": null,
 		"min_coverage": 95,
+		"unit": "",
+		"description": "Run at least one successful etcd restore test per quarter",
 	},
 	input,
 )
@@ -177,6 +179,8 @@ responsibilities["critical-patching"] := lib.responsibility(
 		"due": null,
 		"due_unix": null,
 		"min_coverage": 95,
+		"unit": "d",
+		"description": "Apply critical security patches within 14 days of release",
 	},
 	input,
 )
@@ -194,6 +198,8 @@ responsibilities["change-approval"] := lib.responsibility(
 		"due": null,
 		"due_unix": null,
 		"min_coverage": 95,
+		"unit": "h",
+		"description": "Approve or reject normal change requests within 48 hours",
 	},
 	input,
 )
@@ -211,6 +217,8 @@ responsibilities["vpn-access"] := lib.responsibility(
 		"due": "2026-01-15",
 		"due_unix": 1768435200,
 		"min_coverage": null,
+		"unit": "",
+		"description": "Grant the provider's engineers VPN access to the clusters",
 	},
 	input,
 )
@@ -228,6 +236,8 @@ responsibilities["runbook-handover"] := lib.responsibility(
 		"due": "2026-02-01T12:00:00Z",
 		"due_unix": 1769947200,
 		"min_coverage": null,
+		"unit": "",
+		"description": "Hand over runbooks for every production workload",
 	},
 	input,
 )
@@ -245,6 +255,8 @@ responsibilities["escalation-contacts"] := lib.responsibility(
 		"due": null,
 		"due_unix": null,
 		"min_coverage": null,
+		"unit": "",
+		"description": "Keep the escalation contact list current at all times",
 	},
 	input,
 )

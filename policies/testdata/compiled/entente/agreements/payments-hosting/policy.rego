@@ -96,6 +96,8 @@ responsibilities["p1-acknowledgement"] := lib.responsibility(
 		"due": null,
 		"due_unix": null,
 		"min_coverage": 95,
+		"unit": "min",
+		"description": "Acknowledge priority-1 incidents within 15 minutes",
 	},
 	input,
 )
@@ -113,6 +115,8 @@ responsibilities["staging-access"] := lib.responsibility(
 		"due": "2026-03-01",
 		"due_unix": 1772319600,
 		"min_coverage": null,
+		"unit": "",
+		"description": "Provide staging credentials to the provider",
 	},
 	input,
 )
