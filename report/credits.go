@@ -25,7 +25,11 @@ func creditViews(a *Agreement, closed bool) ([]creditView, *totalView, string) {
 		if claim := c.claimText(); claim != "" {
 			final += "; " + claim
 		}
-		rows = append(rows, creditView{Name: c.Name, SLO: c.SLO, Status: statusBadge(c.Status), Percent: percent(c.Percent), Amount: money(c.Amount, c.Currency), Final: final})
+		pct := percent(c.Percent)
+		if tier := c.tierText(); tier != "" {
+			pct += " (" + tier + ")"
+		}
+		rows = append(rows, creditView{Name: c.Name, SLO: c.SLO, Status: statusBadge(c.Status), Percent: pct, Amount: money(c.Amount, c.Currency), Final: final})
 	}
 	var fee *Fee
 	if a.Report != nil {

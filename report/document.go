@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"time"
 )
 
@@ -283,6 +284,28 @@ type Credit struct {
 	// claim: the deadline, and claimable, expired or below_minimum.
 	ClaimBy *string `json:"claim_by,omitempty"`
 	Claim   *string `json:"claim,omitempty"`
+	// Tier is the tier whose percent is owed; nil when none applies.
+	Tier *CreditTier `json:"tier,omitempty"`
+}
+
+// CreditTier is the tier of a credit that applies.
+type CreditTier struct {
+	Below   *float64 `json:"below"`
+	Above   *float64 `json:"above"`
+	Percent float64  `json:"percent"`
+}
+
+// tierText says which tier applies: "below 99.9".
+func (c Credit) tierText() string {
+	switch {
+	case c.Tier == nil:
+		return ""
+	case c.Tier.Below != nil:
+		return "below " + strconv.FormatFloat(*c.Tier.Below, 'f', -1, 64)
+	case c.Tier.Above != nil:
+		return "above " + strconv.FormatFloat(*c.Tier.Above, 'f', -1, 64)
+	}
+	return ""
 }
 
 // claimText says what a claim of the credit is: by when to make it, or

@@ -77,6 +77,13 @@ func (t *Text) Output(w io.Writer, v *evaluator.Verdict) error {
 			if c["final"] == false {
 				final = " (not final: the period is still running)"
 			}
+			if tier := object(c, "tier"); tier != nil {
+				if b, ok := number(tier, "below"); ok {
+					final = " (tier below " + plain(b) + ")" + final
+				} else if ab, ok := number(tier, "above"); ok {
+					final = " (tier above " + plain(ab) + ")" + final
+				}
+			}
 			switch str(c, "claim") {
 			case "claimable":
 				if by := str(c, "claim_by"); by != "" {

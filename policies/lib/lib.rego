@@ -446,6 +446,7 @@ _credit(def, slo_result, fee, inp) := {
 	"amount": null,
 	"currency": fee.currency,
 	"final": _final(def, inp),
+	"tier": null,
 } if {
 	slo_result.measured == null
 }
@@ -458,10 +459,22 @@ _credit(def, slo_result, fee, inp) := {
 	"amount": round_figure((percent * fee.monthly) / 100),
 	"currency": fee.currency,
 	"final": _final(def, inp),
+	"tier": _applied_tier(def.tiers, slo_result.measured, percent),
 } if {
 	is_number(slo_result.measured)
 	percent := max(array.concat([0], [t.percent | some t in def.tiers; _tier_applies(t, slo_result.measured)]))
 }
+
+# _applied_tier is the tier whose percent is owed: the first of the
+# highest that apply; null when none does.
+_applied_tier(tiers, v, percent) := applied[0] if {
+	applied := [{"below": t.below, "above": t.above, "percent": t.percent} |
+		some t in tiers
+		_tier_applies(t, v)
+		t.percent == percent
+	]
+	count(applied) > 0
+} else := null
 
 # _claim is the claim of an owed credit: "claim_by" is the end of the
 # SLO's period plus claim_within (null without one); "claim" is
