@@ -408,6 +408,7 @@ func peakOf(t *testing.T, pid int) int64 {
 }
 
 func TestHostileClients(t *testing.T) {
+	t.Parallel() // its slow clients wait 10 seconds: beside the rules' end-to-end test
 	bin := buildEntente(t)
 	url, cmd, _ := startServe(t, bin, "../../examples/agreements")
 	post := func(path, body string) (int, string) {

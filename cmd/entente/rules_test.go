@@ -23,6 +23,7 @@ func TestRulesAlertAndExclusionsSilenceThemOnARealPrometheus(t *testing.T) {
 	if testing.Short() && os.Getenv("CI") == "" {
 		t.Skip("starts Prometheus and waits for its alerts")
 	}
+	t.Parallel() // it mostly waits: beside the hostile clients
 	bin := buildEntente(t)
 	dir := t.TempDir()
 
