@@ -104,10 +104,13 @@ func share(x float64) string {
 }
 
 // withUnit writes a value of a value indicator in its unit: 0.2125 s,
-// 22 min, 99.93%.
+// 22 min, 99.93%; a duration of a minute or more as one: 2 h 13 min.
 func withUnit(x *float64, unit string) string {
 	if x == nil {
 		return unknown
+	}
+	if k, ok := secondsIn[unit]; ok && *x*k >= 60 {
+		return duration(int64(math.Round(*x * k)))
 	}
 	switch unit {
 	case "":
@@ -117,6 +120,10 @@ func withUnit(x *float64, unit string) string {
 	}
 	return number(*x) + " " + unit
 }
+
+// secondsIn are the units of time a value may be written in, in seconds:
+// a minute or more of them reads as a duration ("2 h 13 min").
+var secondsIn = map[string]float64{"ms": 0.001, "s": 1, "sec": 1, "seconds": 1, "min": 60, "minutes": 60, "h": 3600, "hours": 3600}
 
 // money writes an amount and its currency: 1,200.00 EUR.
 func money(x *float64, currency string) string {
