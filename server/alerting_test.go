@@ -15,7 +15,6 @@ import (
 
 	"github.com/entente-dev/entente/agreements"
 	"github.com/entente-dev/entente/evaluator"
-	"github.com/entente-dev/entente/policies"
 )
 
 // The series the generated alerts read: whether an exclusion is on, on
@@ -175,15 +174,7 @@ func compiled(t *testing.T, sources ...agreements.Source) *evaluator.Set {
 	if diags.HasErrors() {
 		t.Fatal(diags)
 	}
-	tree, err := policies.Compile(set)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := evaluator.FromTree(context.Background(), tree)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return prepare(t, set)
 }
 
 // entente_exclusion_active is computed at the time of the scrape, on the

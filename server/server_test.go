@@ -21,6 +21,12 @@ func examples(t *testing.T) *evaluator.Set {
 	if diags.HasErrors() {
 		t.Fatal(diags)
 	}
+	return prepare(t, set)
+}
+
+// prepare compiles agreements and prepares them for evaluation.
+func prepare(t *testing.T, set *agreements.Set) *evaluator.Set {
+	t.Helper()
 	tree, err := policies.Compile(set)
 	if err != nil {
 		t.Fatal(err)
