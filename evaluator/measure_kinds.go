@@ -212,12 +212,7 @@ func (r recorder) timeslices(ctx context.Context, ind policies.PlanIndicator, ts
 			continue
 		}
 		total++
-		switch {
-		case ts.Measure == string(agreements.MeanOfSlices):
-			good += s.share
-		case s.verdict == "good":
-			good++
-		}
+		good += s.good(ts)
 	}
 	// Slices counted as good or bad because they are missing must not make
 	// an SLO whose every slice is missing (a misspelt metric) look measured.
@@ -270,6 +265,18 @@ type slice struct {
 	excluded bool
 	measured bool // the source answered for it with a judgement
 	covered  bool // the source holds data for it
+}
+
+// good is how much of a counted slice is good: its share of good events
+// under measure = "mean", otherwise all of it or none.
+func (s slice) good(ts *policies.PlanTimeslices) float64 {
+	switch {
+	case ts.Measure == string(agreements.MeanOfSlices):
+		return s.share
+	case s.verdict == "good":
+		return 1
+	}
+	return 0
 }
 
 // slices judges each slice of the window. A slice whose value (or either

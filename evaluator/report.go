@@ -253,7 +253,13 @@ func (r recorder) sliceTimeline(ctx context.Context, ind policies.PlanIndicator,
 	if err != nil {
 		return err
 	}
-	if ts != nil && time.Duration(ts.SliceSeconds)*time.Second > tl.step {
+	// The bars and the budget line count the slices as the SLO's figure
+	// does: short runs of bad slices forgiven, each slice its share of good
+	// events under measure = "mean".
+	if ts.MinRun > 1 {
+		forgiveShortRuns(list, int(ts.MinRun))
+	}
+	if time.Duration(ts.SliceSeconds)*time.Second > tl.step {
 		tl.step = time.Duration(ts.SliceSeconds) * time.Second
 	}
 	counts := make([]struct{ good, total float64 }, len(buckets))
@@ -266,17 +272,14 @@ func (r recorder) sliceTimeline(ctx context.Context, ind policies.PlanIndicator,
 		excludedOnly = excludedOnly && s.excluded
 		if s.verdict != "" {
 			counted, seen = true, true
+			good := s.good(ts)
 			p.total++
-			if s.verdict == "bad" {
-				p.bad++
-			}
+			p.bad += 1 - good
 			// A slice is in the bucket where it starts.
 			for j, b := range buckets {
 				if !s.Start.Before(b.Start) && s.Start.Before(b.End) {
 					counts[j].total++
-					if s.verdict == "good" {
-						counts[j].good++
-					}
+					counts[j].good += good
 					break
 				}
 			}

@@ -301,3 +301,63 @@ func TestTheMeanOfSliceErrorRatesIsTheS3Uptime(t *testing.T) {
 		t.Errorf("uptime %v%% (%v of %v), want %v%%", slo["measured"], slo["good"], slo["total"], uptime)
 	}
 }
+
+// The edges of a calendar: on the days Paris changes its clocks a day has
+// 23 or 25 hourly slices, and the rules count each of them, a run at the
+// day's start included; at the very start of the day the window holds no
+// slice, and nothing is measured: no data, not 100%.
+func TestTimeslicesOnTheDaysOfAClockChange(t *testing.T) {
+	src := fmt.Sprintf(slicesAgreement, sliceTerms{minRun: 2, minEvents: 10, missing: "skip", objective: 90}.hcl())
+	src = strings.Replace(src, `version   = "1.0.0"`, `version   = "1.0.0"
+  time_zone = "Europe/Paris"`, 1)
+	src = strings.Replace(src, `window       = "24h"`, `calendar     = "day"`, 1)
+	s := compileSet(t, src)
+	for _, c := range []struct {
+		day        string
+		start, end time.Time // the day in Paris, in UTC
+		slices     int
+	}{
+		{"2026-03-29", utc("2026-03-28T23:00:00Z"), utc("2026-03-29T22:00:00Z"), 23},
+		{"2026-10-25", utc("2026-10-24T22:00:00Z"), utc("2026-10-25T23:00:00Z"), 25},
+	} {
+		t.Run(c.day, func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(7, uint64(c.slices)))
+			seq := &seqSource{good: map[int64]float64{}, total: map[int64]float64{}}
+			var want []oracleSlice
+			for i, end := 0, c.start.Add(time.Hour); !end.After(c.end); i, end = i+1, end.Add(time.Hour) {
+				total := float64(5 + rng.IntN(200))
+				good := total - float64(rng.IntN(int(total)/6+1))
+				if i < 2 || i == c.slices-1 || rng.IntN(4) == 0 {
+					good = math.Floor(total / 2) // bad: the first two, the last, and some
+				}
+				seq.total[end.Unix()], seq.good[end.Unix()] = total, good
+				want = append(want, oracleSlice{good: &good, total: &total})
+			}
+			if len(want) != c.slices {
+				t.Fatalf("%d slices made, want %d", len(want), c.slices)
+			}
+			period, err := ParsePeriod(c.day)
+			if err != nil {
+				t.Fatal(err)
+			}
+			v, err := evaluateValid(t, s, seq, Options{Period: period, Now: c.end.Add(time.Hour)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			slo := sloOf(t, v, "slices")
+			good, total := oracle(sliceTerms{minRun: 2, minEvents: 10, missing: "skip", objective: 90}, want)
+			if g, _ := slo["good"].(float64); g != good || slo["total"] != total {
+				t.Errorf("%v good of %v slices, the oracle says %v of %v (%v: %v)", slo["good"], slo["total"], good, total, slo["status"], slo["message"])
+			}
+
+			// Checked at the day's first instant, the window is empty.
+			v, err = evaluateValid(t, s, seq, Options{At: c.start})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if slo := sloOf(t, v, "slices"); slo["status"] != "no_data" || slo["measured"] != nil {
+				t.Errorf("at the start of the day: %v, measured %v (%v); want no data", slo["status"], slo["measured"], slo["message"])
+			}
+		})
+	}
+}

@@ -3,7 +3,9 @@ package report
 // The view of each SLO: its figures and, for HTML, its charts.
 
 import (
+	"math"
 	"sort"
+	"strconv"
 	"time"
 )
 
@@ -149,6 +151,12 @@ func events(s *SLO) string {
 	noun := "events"
 	if s.Kind() == KindTimeslice {
 		noun = "slices"
+		// Under measure = "mean" each slice counts its share of good
+		// events: the sum is not whole, and rounding it would hide the
+		// figure the SLO's percentage comes from.
+		if g := *s.Good; g != math.Trunc(g) {
+			return group(strconv.FormatFloat(g, 'f', 2, 64)) + " good of " + numberOr(s.Total) + " slices, each counting its share of good events"
+		}
 	}
 	return numberOr(s.Good) + " good of " + numberOr(s.Total) + " " + noun
 }

@@ -52,7 +52,8 @@ var (
 
 // Write writes the metric history of the example agreements and their facts
 // into dir (created if need be): payments-hosting.om, geo-api.om,
-// managed-support.om and facts.json.
+// managed-support.om and facts.json, then the histories of the cloud
+// agreements (CloudFiles).
 func Write(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -66,6 +67,11 @@ func Write(dir string) error {
 		{"managed-support.om", managedSupport()},
 	} {
 		if err := writeOpenMetrics(filepath.Join(dir, f.name), f.families); err != nil {
+			return err
+		}
+	}
+	for i, families := range cloudFamilies() {
+		if err := writeOpenMetrics(filepath.Join(dir, CloudFiles[i]), families); err != nil {
 			return err
 		}
 	}
