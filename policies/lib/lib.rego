@@ -301,9 +301,42 @@ _counted_as(status) := sprintf(" (counted as %s, as no_data says)", [status]) if
 
 _show(def, v) := sprintf("%v%%", [_for_people(v)]) if {
 	def.kind != "value"
+} else := duration_text(v * _seconds_per[def.unit]) if {
+	abs(v * _seconds_per[def.unit]) >= 60
+} else := sprintf("%v%%", [_for_people(v)]) if {
+	def.unit == "%"
 } else := sprintf("%v %s", [_for_people(v), def.unit]) if {
 	def.unit != ""
 } else := sprintf("%v", [_for_people(v)])
+
+# _seconds_per are the units of time a value may be in, in seconds.
+_seconds_per := {"ms": 0.001, "s": 1, "sec": 1, "seconds": 1, "min": 60, "minutes": 60, "h": 3600, "hours": 3600}
+
+# duration_text writes seconds as people read a duration: the two largest
+# of days, hours, minutes and seconds from the first that is not zero
+# ("2 h 13 min", "1 d 4 h", "3 h"), as the text table and the reports do.
+duration_text(secs) := concat("", [_sign(secs), concat(" ", parts)]) if {
+	total := round(abs(secs))
+	units := [[floor(total / 86400), "d"], [floor((total % 86400) / 3600), "h"], [floor((total % 3600) / 60), "min"], [total % 60, "s"]]
+	first := min({i | some i, u in units; u[0] != 0} | {3})
+	parts := [sprintf("%v %s", [u[0], u[1]]) |
+		some i, u in units
+		_shown(i, first, u[0])
+	]
+}
+
+# _shown says whether the part i of a duration is written: the first that
+# is not zero, and the next when it is not zero.
+_shown(i, first, _) if i == first
+
+_shown(i, first, n) if {
+	i == first + 1
+	n != 0
+}
+
+_sign(x) := "-" if x < 0
+
+else := ""
 
 # _for_people keeps four decimals in messages: 99.7435%, not 99.743470738%.
 _for_people(x) := round(x * 10000) / 10000

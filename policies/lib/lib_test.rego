@@ -414,3 +414,12 @@ test_a_responsibility_or_credit_without_a_result_is_unknown if {
 	v.credit_total.percent == null
 	v.status == "inconclusive"
 }
+
+test_a_duration_reads_as_people_write_it if {
+	lib.duration_text(8012.903226) == "2 h 13 min"
+	lib.duration_text(60) == "1 min"
+	lib.duration_text(7200) == "2 h"
+	lib.duration_text(90061) == "1 d 1 h"
+	lib.duration_text(-125) == "-2 min 5 s"
+	lib.duration_text(0) == "0 s"
+}
