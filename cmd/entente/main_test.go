@@ -14,12 +14,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/entente-dev/entente/internal/examplemetrics"
 	"github.com/entente-dev/entente/internal/verdictschema"
 )
 
@@ -38,7 +40,8 @@ func TestScripts(t *testing.T) {
 		Dir:           "testdata/script",
 		UpdateScripts: os.Getenv("UPDATE_SCRIPTS") != "",
 		Setup: func(e *testscript.Env) error {
-			if err := copyDir("../../examples/metrics", filepath.Join(e.WorkDir, "metrics")); err != nil {
+			// The cloud examples' histories (14 MB) are not for the scripts.
+			if err := copyDir("../../examples/metrics", filepath.Join(e.WorkDir, "metrics"), examplemetrics.CloudFiles...); err != nil {
 				return err
 			}
 			return copyDir("../../examples/agreements", filepath.Join(e.WorkDir, "examples"))
@@ -183,10 +186,13 @@ func thanos(mode string) http.Handler {
 	})
 }
 
-func copyDir(from, to string) error {
+func copyDir(from, to string, skip ...string) error {
 	return filepath.WalkDir(from, func(p string, d os.DirEntry, err error) error {
 		if err != nil {
 			return err
+		}
+		if slices.Contains(skip, d.Name()) {
+			return nil
 		}
 		rel, err := filepath.Rel(from, p)
 		if err != nil {
