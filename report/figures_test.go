@@ -9,9 +9,11 @@ import (
 // justBelow is a report of one SLO measured a hair below its objective.
 func justBelow() *Document {
 	f := func(x float64) *float64 { return &x }
+	generated := time.Date(2026, 11, 2, 8, 15, 0, 0, time.UTC)
 	return &Document{
 		Schema:      Schema,
 		EvaluatedAt: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC),
+		GeneratedAt: &generated,
 		Revision:    "4f9c2a71d03be815",
 		Status:      "breached",
 		Period:      &Period{Label: "2026-10", Kind: "month"},
@@ -45,5 +47,23 @@ func TestAFigureJustBelowItsObjectiveNeverReadsAsMeetingIt(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A report says when it was generated, apart from the time its figures
+// are of; a plain verdict rendered as a report does not make one up.
+func TestAReportSaysWhenItWasGenerated(t *testing.T) {
+	doc := justBelow()
+	if md := render(t, doc, markdownOf); !strings.Contains(md, "Figures as of the end of the period, 1 Nov 2026 00:00 UTC · generated 2 Nov 2026 08:15 UTC · policy revision") {
+		t.Errorf("the Markdown report does not say when it was generated:\n%.400s", md)
+	}
+	if html := render(t, doc, htmlOf); !strings.Contains(html, `generated <time datetime="2026-11-02T08:15:00Z">2 Nov 2026 08:15 UTC</time>`) {
+		t.Errorf("the HTML report does not say when it was generated")
+	}
+	doc.GeneratedAt = nil
+	for _, r := range []renderer{markdownOf, htmlOf} {
+		if page := render(t, doc, r); strings.Contains(page, "generated") {
+			t.Errorf("a document without generated_at reads as generated at some time")
+		}
 	}
 }

@@ -202,6 +202,7 @@ func (s *Server) agreementReport(c echo.Context) error {
 		case sourceDown(v):
 			return fail(http.StatusServiceUnavailable, "source_unavailable", "no measurement could be taken from the metrics source: "+firstError(v))
 		}
+		v.GeneratedAt = now.UTC().Format(time.RFC3339)
 		if raw, err = json.Marshal(v); err != nil {
 			return err
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"strings"
@@ -100,6 +101,10 @@ func TestAReportIsServedInEachFormat(t *testing.T) {
 	json.Unmarshal(rec.Body.Bytes(), &doc)
 	if p, _ := doc["period"].(map[string]any); p["label"] != "2026-W42" || len(doc["agreements"].([]any)) != 1 {
 		t.Errorf("period %v, %d agreements; want 2026-W42 and payments-hosting alone", doc["period"], len(doc["agreements"].([]any)))
+	}
+	// Generated now, by the wall clock, whatever time the server replays.
+	if g, err := time.Parse(time.RFC3339, fmt.Sprint(doc["generated_at"])); err != nil || time.Since(g) > time.Minute || time.Since(g) < -time.Second {
+		t.Errorf("generated_at %v; want the time it was served", doc["generated_at"])
 	}
 	queries := scrape(t, srv)
 

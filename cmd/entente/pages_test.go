@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/entente-dev/entente/internal/browser"
 	"github.com/entente-dev/entente/internal/examplemetrics"
@@ -75,7 +76,13 @@ func TestThePagesInABrowser(t *testing.T) {
 		resp.Body.Close()
 	}
 	page := text(browser.DumpDOM(t, url+path+"&format=html"))
-	for _, want := range []string{"Payments API hosting", "Acme Cloud SAS", "Globex Ltd", words(a["status"].(string)), "Europe/Paris"} {
+	// The page says when the report was made: the JSON's generated_at,
+	// as the same report is kept and served again.
+	generated, err := time.Parse(time.RFC3339, fmt.Sprint(report["generated_at"]))
+	if err != nil {
+		t.Errorf("the JSON report's generated_at: %v", err)
+	}
+	for _, want := range []string{"Payments API hosting", "Acme Cloud SAS", "Globex Ltd", words(a["status"].(string)), "Europe/Paris", "generated " + generated.Format("2 Jan 2006 15:04 UTC")} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the report does not show %q", want)
 		}
