@@ -46,7 +46,8 @@ func TestThePagesInABrowser(t *testing.T) {
 	for _, name := range []string{"payments-hosting", "geo-api", "managed-support"} {
 		verdicts[name] = getJSON(t, "GET", url+"/v1/agreements/"+name+"/verdict", "")
 	}
-	dom := text(browser.DumpDOM(t, url+"/"))
+	raw := browser.DumpDOM(t, url+"/")
+	dom := text(raw)
 	for name, v := range verdicts {
 		a := v.(map[string]any)
 		for _, want := range []string{a["title"].(string), name, words(a["status"].(string))} {
@@ -63,6 +64,11 @@ func TestThePagesInABrowser(t *testing.T) {
 	}
 	if !strings.Contains(dom, "99.74%") { // geo-api's availability, as check prints it
 		t.Errorf("the dashboard lacks geo-api's availability 99.74%%")
+	}
+	// The links are to the reports of the month of the verdicts (--at),
+	// which the histories cover, not of the month before.
+	if link := `href="/v1/agreements/payments-hosting/report?format=html&amp;period=` + reportPeriod + `"`; !strings.Contains(raw, link) {
+		t.Errorf("the dashboard has no link %s", link)
 	}
 
 	// A report of a closed month, as the JSON and as the page.
