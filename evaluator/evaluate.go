@@ -64,6 +64,9 @@ func FromBundle(ctx context.Context, b *bundle.Bundle) (*Set, error) {
 type Verdict struct {
 	Schema      string `json:"schema"`
 	EvaluatedAt string `json:"evaluated_at"`
+	// GeneratedAt is when a report was written (RFC 3339, UTC), set by
+	// the caller that writes it; "" in a check.
+	GeneratedAt string `json:"generated_at,omitempty"`
 	Revision    string `json:"revision"`
 	Status      string `json:"status"`
 	// Period is the period a report covers; nil for a check.

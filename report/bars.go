@@ -96,10 +96,10 @@ func bucketChart(id string, s *SLO, loc *time.Location) *barChart {
 		y, yt := valueTicks(f, a, plainTick)
 		c.YTicks = yt
 		if s.Objective != nil {
-			refs = append(refs, reference(f, y, *s.Objective, "objective "+percent(s.Objective), "bad"))
+			refs = append(refs, reference(f, y, *s.Objective, "objective "+promised(s.Objective), "bad"))
 		}
 		if s.Warning != nil {
-			refs = append(refs, reference(f, y, *s.Warning, "warning "+percent(s.Warning), "warn"))
+			refs = append(refs, reference(f, y, *s.Warning, "warning "+promised(s.Warning), "warn"))
 		}
 	}
 	if len(values) == 0 {
@@ -131,14 +131,14 @@ func placeBars(f frame, a axis, s *SLO, loc *time.Location) ([]bar, []tick) {
 		if i%every == 0 {
 			labels = append(labels, tick{Pos: center, Label: bucketLabel(r.Bucket, b.Start, loc)})
 		}
-		bars = append(bars, placeBar(f, y, r.Kind, b, px(x), px(width), center, sloBounds(s).unit, r.Bucket, loc))
+		bars = append(bars, placeBar(f, y, s, b, px(x), px(width), center, loc))
 	}
 	return bars, labels
 }
 
-func placeBar(f frame, y scale, kind string, b Bucket, x, w, center px, unit, bucket string, loc *time.Location) bar {
-	v := bucketValue(kind, b)
-	title := bucketName(bucket, b.Start, loc) + ": " + bucketFigure(kind, b, unit) + " (" + bucketBadge(b.Met).Word + ")"
+func placeBar(f frame, y scale, s *SLO, b Bucket, x, w, center px, loc *time.Location) bar {
+	v := bucketValue(s.Report.Kind, b)
+	title := bucketName(s.Report.Bucket, b.Start, loc) + ": " + bucketFigure(s, b) + " (" + bucketBadge(b.Met).Word + ")"
 	if v == nil {
 		return bar{X: x, W: w, Y: f.Bottom(), Tone: "nodata", Mark: "?", MarkX: center, MarkY: f.Bottom() - 4, Title: title}
 	}
@@ -162,17 +162,17 @@ func placeBar(f frame, y scale, kind string, b Bucket, x, w, center px, unit, bu
 
 // bucketFigure is the figure of a bucket: "99.12% (9,912 of 10,000)" or
 // "0.31 s".
-func bucketFigure(kind string, b Bucket, unit string) string {
-	if kind == KindValue {
+func bucketFigure(s *SLO, b Bucket) string {
+	if s.Report.Kind == KindValue {
 		if b.Value == nil {
 			return "no data"
 		}
-		return withUnit(b.Value, unit)
+		return withUnit(b.Value, sloBounds(s).unit)
 	}
 	if b.Attainment == nil {
 		return "no data"
 	}
-	return percent(b.Attainment) + " (" + numberOr(b.Good) + " good of " + numberOr(b.Total) + ")"
+	return attained(b.Attainment, s.Objective) + " (" + numberOr(b.Good) + " good of " + numberOr(b.Total) + ")"
 }
 
 // maxMissedListed is how many missed buckets a chart's description names;
@@ -191,7 +191,7 @@ func bucketDesc(s *SLO, loc *time.Location) string {
 		case *b.Met:
 			met++
 		default:
-			missed = append(missed, bucketShort(r.Bucket, b.Start, loc)+" "+bucketShortFigure(r.Kind, b, sloBounds(s).unit))
+			missed = append(missed, bucketShort(r.Bucket, b.Start, loc)+" "+bucketShortFigure(s, b))
 		}
 	}
 	var sb strings.Builder
@@ -219,7 +219,7 @@ func target(s *SLO) string {
 		}
 		return "the " + b.name() + " " + withUnit(b.limit, b.unit)
 	}
-	return "the objective " + percent(s.Objective)
+	return "the objective " + promised(s.Objective)
 }
 
 // bucketLabel is the short label under a bar: the hour, the day of the
@@ -254,11 +254,11 @@ func bucketShort(bucket string, t time.Time, loc *time.Location) string {
 }
 
 // bucketShortFigure is the figure of a bucket without its counts.
-func bucketShortFigure(kind string, b Bucket, unit string) string {
-	if kind == KindValue {
-		return withUnit(b.Value, unit)
+func bucketShortFigure(s *SLO, b Bucket) string {
+	if s.Report.Kind == KindValue {
+		return withUnit(b.Value, sloBounds(s).unit)
 	}
-	return percent(b.Attainment)
+	return attained(b.Attainment, s.Objective)
 }
 
 // bucketName names a bucket in full, in the agreement's time zone.

@@ -26,6 +26,9 @@ type Document struct {
 	Status      string      `json:"status"`
 	Period      *Period     `json:"period"`
 	Agreements  []Agreement `json:"agreements"`
+	// GeneratedAt is when a report was written, by the wall clock; nil in
+	// a plain verdict.
+	GeneratedAt *time.Time `json:"generated_at"`
 }
 
 // Period names the period a report covers: Label is "2026-10-14",

@@ -603,10 +603,14 @@ func exclusionsJSON(exs []exclusion) []any {
 // zones: midnight in New York.
 var evaluatedAt = time.Date(2026, 11, 1, 4, 0, 0, 0, time.UTC)
 
+// generatedAt is when the report was written: the Monday after.
+var generatedAt = time.Date(2026, 11, 2, 8, 15, 0, 0, time.UTC)
+
 func octoberReport() obj {
 	return obj{
 		"schema":       Schema,
 		"evaluated_at": rfc(evaluatedAt),
+		"generated_at": rfc(generatedAt),
 		"revision":     "4f9c2a71d03be815",
 		"status":       "breached",
 		"period":       obj{"label": "2026-10", "kind": "month"},

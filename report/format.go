@@ -80,12 +80,73 @@ func numberOr(x *float64) string {
 	return number(*x)
 }
 
-// percent writes a percentage measured or promised: 99.7435%, 99.9%.
+// percent writes a percentage of the fee (a credit, its cap): 10%, 2.5%.
+// An SLO's percentages are attained and promised.
 func percent(x *float64) string {
 	if x == nil {
 		return unknown
 	}
 	return number(*x) + "%"
+}
+
+// attained writes a percentage measured against an objective as the text
+// table does: with the decimals of the objective, two at least, cut toward
+// zero, never rounded up, so that a value below the objective never reads
+// as meeting it (99.94999 against 99.95 is 99.94%). Without an objective,
+// two decimals.
+func attained(x, objective *float64) string {
+	if x == nil {
+		return unknown
+	}
+	n := 2
+	if objective != nil {
+		n = max(writtenDecimals(*objective), 2)
+	}
+	return cut(*x, n) + "%"
+}
+
+// promised writes an objective or a warning threshold as the agreement
+// writes it: 99.95%, 99.9%, 99%.
+func promised(x *float64) string {
+	if x == nil {
+		return unknown
+	}
+	return cut(*x, writtenDecimals(*x)) + "%"
+}
+
+// writtenDecimals is how many decimals x has as written: 2 for 99.95, 0
+// for 99.
+func writtenDecimals(x float64) int {
+	_, frac, _ := strings.Cut(strconv.FormatFloat(x, 'f', -1, 64), ".")
+	return len(frac)
+}
+
+// cut writes x with n decimals, the others dropped, never rounded. It cuts
+// the decimal digits x is written with, not x times a power of ten in
+// binary, which would make 1.13 read 1.12.
+func cut(x float64, n int) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return unknown
+	}
+	s := strconv.FormatFloat(x, 'f', -1, 64)
+	sign := ""
+	if strings.HasPrefix(s, "-") {
+		sign, s = "-", s[1:]
+	}
+	whole, frac, _ := strings.Cut(s, ".")
+	if len(frac) > n {
+		frac = frac[:n]
+	} else {
+		frac += strings.Repeat("0", n-len(frac))
+	}
+	if strings.Trim(whole+frac, "0") == "" {
+		sign = ""
+	}
+	s = group(whole)
+	if n > 0 {
+		s += "." + frac
+	}
+	return sign + s
 }
 
 // share writes a fraction (an error budget) as a percentage with one
@@ -109,7 +170,8 @@ func withUnit(x *float64, unit string) string {
 	if x == nil {
 		return unknown
 	}
-	if k, ok := secondsIn[unit]; ok && *x*k >= 60 {
+	// Beyond 2⁶² seconds the count of seconds overflows: not a duration.
+	if k, ok := secondsIn[unit]; ok && *x*k >= 60 && *x*k < 1<<62 {
 		return duration(int64(math.Round(*x * k)))
 	}
 	switch unit {

@@ -2,6 +2,8 @@ package report
 
 import (
 	"math"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 )
@@ -49,6 +51,53 @@ func TestFiguresReadAsPeopleWriteThem(t *testing.T) {
 	} {
 		if tc.got != tc.want {
 			t.Errorf("%s: got %q, want %q", tc.name, tc.got, tc.want)
+		}
+	}
+}
+
+// An SLO's percentages read as the text table writes them
+// (internal/output): the objective as written, the measured value with
+// its decimals, two at least, cut so that it never reads as meeting an
+// objective it misses.
+func TestPercentagesHaveThePrecisionOfTheirObjective(t *testing.T) {
+	f := func(x float64) *float64 { return &x }
+	for _, tc := range []struct {
+		name, got, want string
+	}{
+		{"just below 99.95 is not 99.95", attained(f(99.94999), f(99.95)), "99.94%"},
+		{"cut, not rounded", attained(f(99.74347074), f(99.95)), "99.74%"},
+		{"two decimals at least", attained(f(99.899), f(99.9)), "99.89%"},
+		{"the decimals of a precise objective", attained(f(99.9999), f(99.999)), "99.999%"},
+		{"a whole objective", attained(f(96.6667), f(95)), "96.66%"},
+		{"zeros are kept", attained(f(100), f(95)), "100.00%"},
+		{"exactly the objective", attained(f(99.95), f(99.95)), "99.95%"},
+		// Multiplied by 100 in binary, 1.13 is 112.99999999999999.
+		{"a value that binary cannot hold", attained(f(1.13), f(99)), "1.13%"},
+		{"a tiny value in plain decimals", attained(f(1e-7), f(99.9)), "0.00%"},
+		{"no minus zero", attained(f(-1e-9), f(99.9)), "0.00%"},
+		{"no objective", attained(f(99.123), nil), "99.12%"},
+		{"unknown", attained(nil, f(99.9)), "—"},
+		{"an objective as written", promised(f(99.95)), "99.95%"},
+		{"a whole objective as written", promised(f(99)), "99%"},
+		{"a threshold in a tenth", promised(f(97.5)), "97.5%"},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("%s: got %q, want %q", tc.name, tc.got, tc.want)
+		}
+	}
+}
+
+// exponent is a figure in scientific notation: 1e-07, 3.4E+38.
+var exponent = regexp.MustCompile(`[0-9][eE][-+]?[0-9]`)
+
+// No figure is ever written with an exponent, however small or large.
+func TestNoFigureIsInScientificNotation(t *testing.T) {
+	f := func(x float64) *float64 { return &x }
+	for _, x := range []float64{1e-7, -1e-7, 1.5e-12, 1e-300, 5e-324, 1e15, 1e21, -1e21, 3.4e38} {
+		for _, s := range []string{number(x), compact(x), percent(f(x)), attained(f(x), f(99.95)), promised(f(x)), share(x), withUnit(f(x), "s"), withUnit(f(x), "req"), tickLabel(x, 0.01)} {
+			if exponent.MatchString(s) || strings.Contains(s, "none") {
+				t.Errorf("%g is written %q", x, s)
+			}
 		}
 	}
 }

@@ -53,7 +53,7 @@ func TestTheHTMLReportSaysWhatAReaderLooksFor(t *testing.T) {
 		{"a total under its cap", "under the cap of 30%"},
 		{"no credits in an agreement without a fee", "This agreement provides no service credits."},
 		{"an overdue review", "was due 6 Jul 2026 and has not been recorded"},
-		{"a bucket that missed", "Wed 14 Oct 2026: 94.0234% (2,337,970 good of 2,486,583)"},
+		{"a bucket that missed", "Wed 14 Oct 2026: 94.02% (2,337,970 good of 2,486,583)"},
 		{"a query, exactly as sent", "sum(increase(http_requests_total{job=&#39;geo-api&#39;,code=~&#39;5..&#39;}[7200s]))"},
 		{"where the query comes from", "examples/agreements/geo-api.hcl:74"},
 		{"a fact, measured without a query", "a fact supplied at evaluation time; no query."},

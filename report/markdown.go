@@ -18,7 +18,11 @@ func Markdown(w io.Writer, doc *Document) error {
 	var md mdWriter
 	md.line("# %s", text(v.Title))
 	md.line("")
-	md.line("%s %s · policy revision %s", v.AsOf, v.Evaluated, code(v.Revision))
+	generated := ""
+	if v.Generated != nil {
+		generated = " · generated " + v.Generated.Text
+	}
+	md.line("%s %s%s · policy revision %s", v.AsOf, v.Evaluated, generated, code(v.Revision))
 	md.line("")
 	md.line("**Overall: %s**", v.Status.Label())
 	if v.Overview != nil {

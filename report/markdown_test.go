@@ -45,7 +45,7 @@ func TestTheMarkdownReportHasTheBucketsWhereTheHTMLHasCharts(t *testing.T) {
 	md := render(t, fixture(t, "october.json"), markdownOf)
 	for _, want := range []string{
 		"| Day | Good | Total | Attainment | Met | Budget spent by its end |",
-		"| Wed 14 Oct 2026 | 2,337,970 | 2,486,583 | 94.0234% | ✗ missed | 397.9% |",
+		"| Wed 14 Oct 2026 | 2,337,970 | 2,486,583 | 94.02% | ✗ missed | 397.9% |",
 		"| Thu 1 Oct 2026 | — | — | — | ? no data | — |",
 		"| Day | Value | Met |",
 		"| Mon 12 Oct 2026 | 22 min | ✗ missed |",

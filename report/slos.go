@@ -110,7 +110,7 @@ func objective(s *SLO) string {
 	b := sloBounds(s)
 	switch {
 	case s.Objective != nil:
-		return "≥ " + percent(s.Objective)
+		return "≥ " + promised(s.Objective)
 	case s.Max != nil:
 		return "≤ " + withUnit(s.Max, b.unit)
 	case s.Min != nil:
@@ -126,7 +126,7 @@ func warning(s *SLO) string {
 	if s.Kind() == KindValue {
 		return withUnit(s.Warning, sloBounds(s).unit)
 	}
-	return percent(s.Warning)
+	return promised(s.Warning)
 }
 
 func measured(s *SLO) string {
@@ -139,7 +139,7 @@ func measured(s *SLO) string {
 	if s.Kind() == KindValue {
 		return withUnit(s.Measured, sloBounds(s).unit)
 	}
-	return percent(s.Measured)
+	return attained(s.Measured, s.Objective)
 }
 
 // events writes the counts behind a ratio: "84,459,862 good of 84,677,084
@@ -196,7 +196,7 @@ func bucketRows(s *SLO, loc *time.Location) []bucketRow {
 		if r.Kind == KindValue {
 			row.Figure = withUnit(b.Value, r.Unit)
 		} else {
-			row.Figure = percent(b.Attainment)
+			row.Figure = attained(b.Attainment, s.Objective)
 		}
 		i := sort.Search(len(points), func(i int) bool { return points[i].End.After(b.End) }) - 1
 		if i >= 0 && points[i].End.After(b.Start) && points[i].Consumed != nil {

@@ -18,14 +18,19 @@ type reportView struct {
 	PeriodName string
 	// Evaluated is when the figures were measured; AsOf names it: the
 	// evaluation of a live verdict, the end of a reported period.
-	Evaluated  string
-	AsOf       string
+	Evaluated string
+	AsOf      string
+	// Generated is when the report was written, for people and as RFC
+	// 3339 (Stamp); nil when the document does not say.
+	Generated  *generated
 	Revision   string
 	Status     badge
 	Agreements []*agreementView
 	// Overview lists the agreements when there are more than one.
 	Overview []*agreementView
 }
+
+type generated struct{ Text, Stamp string }
 
 type agreementView struct {
 	ID      string
@@ -160,6 +165,9 @@ func buildReport(doc *Document, charts bool) *reportView {
 	}
 	if doc.Period != nil {
 		v.AsOf = "Figures as of the end of the period,"
+	}
+	if g := doc.GeneratedAt; g != nil {
+		v.Generated = &generated{Text: clock(*g, time.UTC), Stamp: g.UTC().Format(time.RFC3339)}
 	}
 	for i := range doc.Agreements {
 		v.Agreements = append(v.Agreements, buildAgreement(&doc.Agreements[i], doc.Period, charts))

@@ -91,13 +91,14 @@ func (s *Server) dashboard(c echo.Context) error {
 	if s.cfg.Interval > 0 {
 		opts.RefreshSeconds = int(max(s.cfg.Interval, 10*time.Second) / time.Second)
 	}
-	// The links are to the periods closed at the last evaluation.
-	now := s.cfg.Now()
+	// The links follow the verdicts shown: at the time of the last
+	// evaluation, which is --at when the server replays a history.
+	evaluated := s.cfg.Now()
 	if doc != nil {
-		now = doc.EvaluatedAt
+		evaluated = doc.EvaluatedAt
 	}
 	for _, p := range set.Plans {
-		opts.Links[p.Agreement] = reportLinks(p.Agreement, p.TimeZone, reportKinds(p.Reporting), now)
+		opts.Links[p.Agreement] = reportLinks(p.Agreement, p.TimeZone, reportKinds(p.Reporting), evaluated, time.Now())
 	}
 	var buf bytes.Buffer
 	if err := report.Dashboard(&buf, doc, opts); err != nil {
@@ -124,15 +125,22 @@ func reportKinds(r *agreements.Reporting) []agreements.Calendar {
 	return kinds
 }
 
-// reportLinks are the dashboard's links to the last closed periods' reports.
-func reportLinks(name, zone string, kinds []agreements.Calendar, now time.Time) []report.Link {
+// reportLinks are the dashboard's links to reports: of the period the
+// verdicts evaluated at evaluated are in, when it is over by the wall clock
+// now (a history replayed with --at: October for verdicts of 22 October),
+// else of the period before it (live verdicts: the last closed month).
+// The report route judges by the wall clock whether a period is over.
+func reportLinks(name, zone string, kinds []agreements.Calendar, evaluated, now time.Time) []report.Link {
 	loc, err := time.LoadLocation(zone)
 	if err != nil {
 		loc = time.UTC
 	}
 	var links []report.Link
 	for _, kind := range kinds {
-		p := evaluator.LastClosed(kind, now, loc)
+		p := periodOf(kind, evaluated, loc)
+		if p.In(loc).End.After(now) {
+			p = evaluator.LastClosed(kind, evaluated, loc)
+		}
 		for _, f := range []struct{ format, label string }{{"html", "HTML"}, {"markdown", "Markdown"}, {"json", "JSON"}} {
 			q := url.Values{"period": {p.Label}, "format": {f.format}}
 			links = append(links, report.Link{
@@ -142,6 +150,14 @@ func reportLinks(name, zone string, kinds []agreements.Calendar, now time.Time) 
 		}
 	}
 	return links
+}
+
+// periodOf is the period of a kind whose verdicts an evaluation at t
+// gives: the one that holds the instant before t, as a calendar window
+// does (at midnight on 1 November, October).
+func periodOf(kind agreements.Calendar, t time.Time, loc *time.Location) evaluator.Period {
+	start := evaluator.PeriodStart(kind, t.Add(-time.Nanosecond), loc)
+	return evaluator.LastClosed(kind, evaluator.NextPeriod(kind, start), loc)
 }
 
 // agreementReport serves an agreement's report of a closed period:
@@ -202,6 +218,7 @@ func (s *Server) agreementReport(c echo.Context) error {
 		case sourceDown(v):
 			return fail(http.StatusServiceUnavailable, "source_unavailable", "no measurement could be taken from the metrics source: "+firstError(v))
 		}
+		v.GeneratedAt = now.UTC().Format(time.RFC3339)
 		if raw, err = json.Marshal(v); err != nil {
 			return err
 		}

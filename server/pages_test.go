@@ -4,13 +4,17 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http/httptest"
+	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/entente-dev/entente/agreements"
 	"github.com/entente-dev/entente/evaluator"
 	"github.com/entente-dev/entente/internal/examplemetrics"
 	"github.com/entente-dev/entente/internal/verdictschema"
@@ -68,8 +72,11 @@ func TestTheDashboardShowsTheLastVerdicts(t *testing.T) {
 	for _, want := range []string{
 		"Payments API hosting", "geo-api", "managed-support", // every agreement
 		"22 Oct 2026 12:00 UTC", // when it was evaluated
-		// the links to the last closed month's reports
-		"/v1/agreements/payments-hosting/report?format=html&amp;period=2026-09",
+		// the links to the reports of the month and week of the verdicts
+		// shown, over by the wall clock, not of the last month closed
+		// on 22 October, before the history starts
+		"/v1/agreements/payments-hosting/report?format=html&amp;period=2026-10",
+		"/v1/agreements/geo-api/report?format=html&amp;period=2026-W43",
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the dashboard lacks %q", want)
@@ -100,6 +107,10 @@ func TestAReportIsServedInEachFormat(t *testing.T) {
 	json.Unmarshal(rec.Body.Bytes(), &doc)
 	if p, _ := doc["period"].(map[string]any); p["label"] != "2026-W42" || len(doc["agreements"].([]any)) != 1 {
 		t.Errorf("period %v, %d agreements; want 2026-W42 and payments-hosting alone", doc["period"], len(doc["agreements"].([]any)))
+	}
+	// Generated now, by the wall clock, whatever time the server replays.
+	if g, err := time.Parse(time.RFC3339, fmt.Sprint(doc["generated_at"])); err != nil || time.Since(g) > time.Minute || time.Since(g) < -time.Second {
+		t.Errorf("generated_at %v; want the time it was served", doc["generated_at"])
 	}
 	queries := scrape(t, srv)
 
@@ -169,6 +180,37 @@ func TestThePagesTakeTheTokenAsABasicPassword(t *testing.T) {
 	}
 	if rec := get(t, srv, "/", "Authorization", "Basic dXNlcjpzM2NyZXQ="); rec.Code != 200 { // user:s3cret
 		t.Errorf("the token as the password: %d", rec.Code)
+	}
+}
+
+// The dashboard links to the reports of the periods its verdicts are in
+// once they are over by the wall clock (a replayed history), else to the
+// periods before them (live verdicts).
+func TestTheDashboardLinksToTheReportsOfThePeriodsOfItsVerdicts(t *testing.T) {
+	at := time.Date(2026, 10, 22, 12, 0, 0, 0, time.UTC)
+	kinds := []agreements.Calendar{agreements.Week, agreements.Month, agreements.Quarter}
+	for _, c := range []struct {
+		name           string
+		evaluated, now time.Time
+		zone           string
+		want           []string
+	}{
+		{"a history replayed at 22 October 2026, served in December", at, at.AddDate(0, 1, 12), "Europe/Paris", []string{"2026-W43", "2026-10", "2026-Q3"}},
+		{"live verdicts of 22 October", at, at.Add(3 * time.Second), "Europe/Paris", []string{"2026-W42", "2026-09", "2026-Q3"}},
+		{"verdicts of midnight on 1 November are October's", time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 11, 1, 0, 0, 5, 0, time.UTC), "UTC", []string{"2026-W43", "2026-10", "2026-Q3"}},
+		{"October is not over in New York at midnight UTC", time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 11, 1, 0, 0, 5, 0, time.UTC), "America/New_York", []string{"2026-W43", "2026-09", "2026-Q3"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var got []string
+			for _, l := range reportLinks("geo-api", c.zone, kinds, c.evaluated, c.now) {
+				if u, _ := url.Parse(l.Href); u.Query().Get("format") == "html" {
+					got = append(got, u.Query().Get("period"))
+				}
+			}
+			if !slices.Equal(got, c.want) {
+				t.Errorf("links to %v, want %v", got, c.want)
+			}
+		})
 	}
 }
 

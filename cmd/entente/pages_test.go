@@ -6,8 +6,10 @@ import (
 	"net/http"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/entente-dev/entente/internal/browser"
 	"github.com/entente-dev/entente/internal/examplemetrics"
@@ -44,7 +46,8 @@ func TestThePagesInABrowser(t *testing.T) {
 	for _, name := range []string{"payments-hosting", "geo-api", "managed-support"} {
 		verdicts[name] = getJSON(t, "GET", url+"/v1/agreements/"+name+"/verdict", "")
 	}
-	dom := text(browser.DumpDOM(t, url+"/"))
+	raw := browser.DumpDOM(t, url+"/")
+	dom := text(raw)
 	for name, v := range verdicts {
 		a := v.(map[string]any)
 		for _, want := range []string{a["title"].(string), name, words(a["status"].(string))} {
@@ -59,8 +62,13 @@ func TestThePagesInABrowser(t *testing.T) {
 			}
 		}
 	}
-	if !strings.Contains(dom, "99.7435%") { // geo-api's availability, as check prints it
-		t.Errorf("the dashboard lacks geo-api's availability 99.7435%%")
+	if !strings.Contains(dom, "99.74%") { // geo-api's availability, as check prints it
+		t.Errorf("the dashboard lacks geo-api's availability 99.74%%")
+	}
+	// The links are to the reports of the month of the verdicts (--at),
+	// which the histories cover, not of the month before.
+	if link := `href="/v1/agreements/payments-hosting/report?format=html&amp;period=` + reportPeriod + `"`; !strings.Contains(raw, link) {
+		t.Errorf("the dashboard has no link %s", link)
 	}
 
 	// A report of a closed month, as the JSON and as the page.
@@ -74,7 +82,13 @@ func TestThePagesInABrowser(t *testing.T) {
 		resp.Body.Close()
 	}
 	page := text(browser.DumpDOM(t, url+path+"&format=html"))
-	for _, want := range []string{"Payments API hosting", "Acme Cloud SAS", "Globex Ltd", words(a["status"].(string)), "Europe/Paris"} {
+	// The page says when the report was made: the JSON's generated_at,
+	// as the same report is kept and served again.
+	generated, err := time.Parse(time.RFC3339, fmt.Sprint(report["generated_at"]))
+	if err != nil {
+		t.Errorf("the JSON report's generated_at: %v", err)
+	}
+	for _, want := range []string{"Payments API hosting", "Acme Cloud SAS", "Globex Ltd", words(a["status"].(string)), "Europe/Paris", "generated " + generated.Format("2 Jan 2006 15:04 UTC")} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the report does not show %q", want)
 		}
@@ -84,8 +98,14 @@ func TestThePagesInABrowser(t *testing.T) {
 		if !strings.Contains(page, slo["name"].(string)) {
 			t.Errorf("the report does not show the SLO %s", slo["name"])
 		}
-		if m, ok := slo["measured"].(float64); ok && !strings.Contains(page, figure(m)) {
-			t.Errorf("the report does not show %s measured %s", slo["name"], figure(m))
+		if m, ok := slo["measured"].(float64); ok {
+			want := figure(m)
+			if o, ok := slo["objective"].(float64); ok {
+				want = attained(m, o)
+			}
+			if !strings.Contains(page, want) {
+				t.Errorf("the report does not show %s measured %s", slo["name"], want)
+			}
 		}
 		for _, q := range slo["queries"].([]any) {
 			if query := q.(map[string]any)["query"].(string); !strings.Contains(page, query) {
@@ -133,7 +153,17 @@ func money(f float64) string {
 	return whole
 }
 
-// figure is a percentage as the pages print it, to four decimals.
+// attained is a percentage measured against an objective as the pages
+// print it: with the objective's decimals, two at least, cut.
+func attained(m, objective float64) string {
+	_, frac, _ := strings.Cut(strconv.FormatFloat(objective, 'f', -1, 64), ".")
+	n := max(len(frac), 2)
+	whole, digits, _ := strings.Cut(strconv.FormatFloat(m, 'f', -1, 64), ".")
+	digits = (digits + strings.Repeat("0", n))[:n]
+	return whole + "." + digits + "%"
+}
+
+// figure is a value as the pages print it, to four decimals.
 func figure(f float64) string {
 	s := fmt.Sprintf("%.4f", f)
 	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")

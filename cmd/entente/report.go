@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -34,6 +35,9 @@ from the history, so --measurements cannot make one.
 Formats: html (one self-contained file), markdown, json (the verdict
 document of SPEC §4 with the period and the charts' series); by default
 the --output file's extension says, else markdown.
+The report says when it was generated: now, or SOURCE_DATE_EPOCH (unix
+seconds) when set, so that a report written again from the same history
+is the same file.
 Exit status: 0 the report is written, whatever it says; 2 usage or
 configuration error; 3 the report is written but something could not be
 measured (the source failed): retry.`,
@@ -84,6 +88,11 @@ func writeReport(ctx context.Context, e *env, c *checkConfig, label string, path
 		e.errorf("%s", err)
 		return exitInvalid
 	}
+	generated, err := generatedAt(e.getenv, time.Now())
+	if err != nil {
+		e.errorf("%s", err)
+		return exitInvalid
+	}
 	facts, err := readFacts(e.limits, c.facts)
 	if err != nil {
 		e.errorf("%s", err)
@@ -118,6 +127,7 @@ func writeReport(ctx context.Context, e *env, c *checkConfig, label string, path
 		e.errorf("%s", err)
 		return exitInvalid
 	}
+	verdict.GeneratedAt = generated.Format(time.RFC3339)
 
 	var buf bytes.Buffer
 	if err := renderReport(&buf, format, verdict); err != nil {
@@ -145,6 +155,24 @@ func periodOf(label string, set *evaluator.Set, now time.Time) (evaluator.Period
 	}
 	return evaluator.ResolvePeriod(label, now, loc)
 }
+
+// generatedAt is the time a report says it was generated: now, or
+// SOURCE_DATE_EPOCH, the variable of reproducible builds, so that the same
+// report can be written again byte for byte.
+func generatedAt(getenv func(string) string, now time.Time) (time.Time, error) {
+	s := getenv("SOURCE_DATE_EPOCH")
+	if s == "" {
+		return now.UTC().Truncate(time.Second), nil
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 || n > maxEpoch {
+		return time.Time{}, fmt.Errorf("SOURCE_DATE_EPOCH=%q: give the time the report is generated at in unix seconds, e.g. 1793606400", s)
+	}
+	return time.Unix(n, 0).UTC(), nil
+}
+
+// maxEpoch is the last second of 9999, the last a time in RFC 3339 holds.
+const maxEpoch = 253402300799
 
 // renderReport writes a report's verdict document in a format.
 func renderReport(buf *bytes.Buffer, format string, verdict *evaluator.Verdict) error {
