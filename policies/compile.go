@@ -64,7 +64,9 @@ func Compile(set *agreements.Set) (*Tree, error) {
 		dir := Dir(a.Name)
 		sources[dir+"/policy.rego"] = []byte(policySource(a))
 		sources[dir+"/policy_test.rego"] = []byte(testSource(a))
-		doc, err := json.MarshalIndent(map[string]any{"plan": plan(a)}, "", "  ")
+		// The plan says how to measure; the terms are the agreement as
+		// written, from which diff tells what a new version changes.
+		doc, err := json.MarshalIndent(map[string]any{"plan": plan(a), "terms": a}, "", "  ")
 		if err != nil {
 			return nil, fmt.Errorf("compile %s: data document: %w", a.Name, err)
 		}

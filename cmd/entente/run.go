@@ -56,8 +56,8 @@ type command struct {
 }
 
 var commands = []*command{
-	validateCommand, fmtCommand, checkCommand, reportCommand, serveCommand, rulesCommand, compileCommand, testCommand,
-	bundleCommand, bundleBuildCommand, bundleVerifyCommand, bundleInspectCommand,
+	validateCommand, fmtCommand, checkCommand, reportCommand, diffCommand, serveCommand, rulesCommand, compileCommand, testCommand,
+	bundleCommand, bundleBuildCommand, bundleVerifyCommand, bundleInspectCommand, bundleDiffCommand,
 	versionCommand,
 }
 
