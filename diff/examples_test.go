@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
 	"github.com/entente-dev/entente/agreements"
 	"github.com/entente-dev/entente/evaluator"
 	"github.com/entente-dev/entente/internal/examplemetrics"
@@ -79,6 +81,8 @@ func TestTheExamplesChangesMatchTheirGoldenFiles(t *testing.T) {
 			r := Compare(old, new)
 			impact := october(t, old, new)
 			doc := NewDocument(r, "main:examples/agreements", "examples/agreements", "2026-10", impact)
+			validDocument(t, doc)
+			validDocument(t, NewDocument(r, "main:examples/agreements", "examples/agreements", "", nil))
 			for _, format := range []struct {
 				ext   string
 				write func(*bytes.Buffer, *Document) error
@@ -209,4 +213,38 @@ func (c *countingSource) Query(ctx context.Context, q string, t time.Time) (eval
 func (c *countingSource) QueryRange(ctx context.Context, q string, start, end time.Time, step time.Duration) (evaluator.Answer, error) {
 	c.n.Add(1)
 	return c.Source.QueryRange(ctx, q, start, end, step)
+}
+
+// validDocument checks a diff document against docs/diff.schema.json, from
+// the root of the repository.
+func validDocument(t *testing.T, doc *Document) {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("docs", "diff.schema.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	schemaDoc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	if err := c.AddResource("diff.schema.json", schemaDoc); err != nil {
+		t.Fatal(err)
+	}
+	schema, err := c.Compile("diff.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := schema.Validate(v); err != nil {
+		t.Errorf("the JSON document does not match docs/diff.schema.json: %v", err)
+	}
 }

@@ -10,7 +10,7 @@ import (
 )
 
 // Schema names the JSON document of a diff (docs/diff.schema.json).
-const Schema = "https://entente.dev/schemas/diff/v1"
+const Schema = "entente.diff/v1"
 
 // Document is the JSON document of a diff: the result, and the impact on
 // data when a source was given.

@@ -47,11 +47,13 @@ func TestScripts(t *testing.T) {
 			return copyDir("../../examples/agreements", filepath.Join(e.WorkDir, "examples"))
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			// replace OLD NEW FILE replaces the first OLD with NEW in FILE.
+			// replace OLD NEW FILE replaces the first OLD with NEW in FILE;
+			// \n in NEW is a new line.
 			"replace": func(ts *testscript.TestScript, neg bool, args []string) {
 				if neg || len(args) != 3 {
 					ts.Fatalf("usage: replace OLD NEW FILE")
 				}
+				args[1] = strings.ReplaceAll(args[1], `\n`, "\n")
 				b, err := os.ReadFile(ts.MkAbs(args[2]))
 				ts.Check(err)
 				if !strings.Contains(string(b), args[0]) {
