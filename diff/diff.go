@@ -354,11 +354,13 @@ func dur(d model.Duration) string {
 	return d.String()
 }
 
+// day writes a time as a date when it is the start of a day in the
+// agreement's time zone (a plain date in HCL), else in UTC.
 func day(t time.Time) string {
 	if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 {
 		return t.Format(time.DateOnly)
 	}
-	return t.Format(time.RFC3339)
+	return t.UTC().Format(time.RFC3339)
 }
 
 func optTime(t *time.Time) string {

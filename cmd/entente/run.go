@@ -217,7 +217,7 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Exit status:")
 	fmt.Fprintf(w, "  %d  success: valid, formatted, or every agreement compliant, at risk or inactive\n", exitOK)
-	fmt.Fprintf(w, "  %d  a check failed: an agreement breached, a test failed, files to rewrite\n     or stale (fmt/compile --check), a bad signature\n", exitFailure)
+	fmt.Fprintf(w, "  %d  a check failed: an agreement breached, a test failed, files to rewrite\n     or stale (fmt/compile --check), a bad signature,\n     terms changed without a new version (diff)\n", exitFailure)
 	fmt.Fprintf(w, "  %d  usage or configuration error: nothing was evaluated\n", exitInvalid)
 	fmt.Fprintf(w, "  %d  nothing breached, but something could not be measured\n", exitInconclusive)
 	fmt.Fprintln(w)
