@@ -50,6 +50,13 @@ type BuildOptions struct {
 // Digest is a digest of the tree's policies and data, the default revision
 // of its bundle: the same agreements give the same revision.
 func (t *Tree) Digest() string {
+	if t.digest != "" {
+		return t.digest
+	}
+	return t.filesDigest()
+}
+
+func (t *Tree) filesDigest() string {
 	h := sha256.New()
 	for _, f := range t.Files {
 		if f.IsTest() {

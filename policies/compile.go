@@ -34,6 +34,22 @@ type Tree struct {
 	Files []File
 	// Agreements are the names compiled, in the order of the set.
 	Agreements []string
+
+	// compiled holds the library and the policies as Compile compiled
+	// them, so that Prepare does not parse and compile them again; nil for
+	// a tree read back from files.
+	compiled *ast.Compiler
+	modules  map[string]*ast.Module
+	// digest is the revision of a tree Compile made, computed from the
+	// generated files before they are formatted.
+	digest string
+}
+
+// TreeOf is the tree of files already generated for the agreements names,
+// with its revision: what a cache of compiled agreements gives back. Its
+// policies are compiled when it is prepared.
+func TreeOf(files []File, names []string, digest string) *Tree {
+	return &Tree{Files: files, Agreements: names, digest: digest}
 }
 
 // File returns the file at path, or nil.
@@ -50,10 +66,19 @@ func (t *Tree) File(path string) *File {
 func Dir(name string) string { return "entente/agreements/" + name }
 
 // Compile turns a valid set of agreements into Rego modules, data documents
-// and tests. Every module is parsed and compiled in strict mode together
-// with the library, and formatted as opa fmt would; the same agreements
-// give byte-identical files.
-func Compile(set *agreements.Set) (*Tree, error) {
+// and tests. The policies are parsed and compiled in strict mode, once,
+// together with the library (the compilation Prepare then decides with),
+// and every file is formatted as opa fmt would; the same agreements give
+// byte-identical files. The tests are generated, not compiled: CheckTests
+// compiles them, and entente test runs them.
+func Compile(set *agreements.Set) (*Tree, error) { return compile(set, true) }
+
+// ForDecisions compiles a set of agreements to decide on, as Compile does
+// but for the formatting: nothing is written, the Rego of its Files is as
+// generated, and its revision is the same.
+func ForDecisions(set *agreements.Set) (*Tree, error) { return compile(set, false) }
+
+func compile(set *agreements.Set, formatted bool) (*Tree, error) {
 	tree := &Tree{}
 	sources := map[string][]byte{
 		libraryPath:      libraryModule,
@@ -75,9 +100,58 @@ func Compile(set *agreements.Set) (*Tree, error) {
 	}
 
 	paths := slices.Sorted(maps.Keys(sources))
+	var policies []string
+	for _, p := range paths {
+		if !strings.HasSuffix(p, "_test.rego") {
+			policies = append(policies, p)
+		}
+	}
+	modules, err := parseModules(policies, func(p string) []byte { return sources[p] })
+	if err != nil {
+		return nil, err
+	}
+	compiler := newCompiler()
+	if compiler.Compile(modules); compiler.Failed() {
+		return nil, fmt.Errorf("compile: generated Rego does not compile: %w", compiler.Errors)
+	}
+	tree.compiled, tree.modules = compiler, modules
+
+	files := make([]File, len(paths))
+	for i, p := range paths {
+		files[i] = File{Path: p, Data: sources[p]}
+	}
+	files = append(files, data...)
+	slices.SortFunc(files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
+	// The revision is a digest of what is generated, before formatting:
+	// the same whether the files are formatted or not.
+	tree.Files = files
+	tree.digest = tree.filesDigest()
+	if formatted {
+		tree.Files = slices.Clone(files)
+		err = parallel(len(tree.Files), func(i int) error {
+			f := tree.Files[i]
+			if path.Ext(f.Path) != ".rego" {
+				return nil
+			}
+			out, err := format.SourceWithOpts(f.Path, f.Data, format.Opts{RegoVersion: ast.RegoV1})
+			if err != nil {
+				return fmt.Errorf("compile: format %s: %w", f.Path, err)
+			}
+			tree.Files[i].Data = out
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return tree, nil
+}
+
+// parseModules parses the Rego files at paths, in parallel.
+func parseModules(paths []string, source func(string) []byte) (map[string]*ast.Module, error) {
 	parsed := make([]*ast.Module, len(paths))
 	err := parallel(len(paths), func(i int) error {
-		m, err := ast.ParseModuleWithOpts(paths[i], string(sources[paths[i]]), ast.ParserOptions{RegoVersion: ast.RegoV1, ProcessAnnotation: true})
+		m, err := ast.ParseModuleWithOpts(paths[i], string(source(paths[i])), ast.ParserOptions{RegoVersion: ast.RegoV1, ProcessAnnotation: true})
 		if err != nil {
 			return fmt.Errorf("compile: parse generated %s: %w", paths[i], err)
 		}
@@ -91,33 +165,25 @@ func Compile(set *agreements.Set) (*Tree, error) {
 	for i, p := range paths {
 		modules[p] = parsed[i]
 	}
-	if err := checkModules(modules); err != nil {
-		return nil, err
-	}
+	return modules, nil
+}
 
-	formatted := make([]File, len(paths))
-	err = parallel(len(paths), func(i int) error {
-		out, err := format.SourceWithOpts(paths[i], sources[paths[i]], format.Opts{RegoVersion: ast.RegoV1})
-		if err != nil {
-			return fmt.Errorf("compile: format %s: %w", paths[i], err)
-		}
-		formatted[i] = File{Path: paths[i], Data: out}
-		return nil
-	})
+// CheckTests compiles the tree's tests in strict mode: the library's with
+// the library, each agreement's with its policy and the library. Written
+// for review (entente compile), they must compile, not only the policies.
+func (t *Tree) CheckTests() error {
+	modules, err := t.Modules(true)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	tree.Files = append(tree.Files, formatted...)
-	tree.Files = append(tree.Files, data...)
-	slices.SortFunc(tree.Files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
-	return tree, nil
+	return checkModules(modules)
 }
 
 // checkModules compiles, in strict mode, the library with its tests, and
 // each agreement's policy and tests with the library. Agreements never
 // refer to each other, and compiling them apart keeps the time linear:
 // OPA's type checker looks for "with" overrides in every module of a
-// compilation, for many of its rules.
+// compilation, for many of its rules, and the tests hold many.
 func checkModules(modules map[string]*ast.Module) error {
 	var sets []map[string]*ast.Module
 	for p, m := range modules {

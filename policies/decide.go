@@ -28,7 +28,6 @@ type Decider struct {
 // NewDecider compiles the modules and prepares the verdict query of each
 // agreement named.
 func NewDecider(ctx context.Context, modules map[string]*ast.Module, data map[string]any, names []string) (*Decider, error) {
-	store := inmem.NewFromObject(data)
 	// One compiler holds the library and every agreement: the library is
 	// compiled once, not once per agreement, which keeps a thousand
 	// agreements to tens of megabytes.
@@ -36,6 +35,13 @@ func NewDecider(ctx context.Context, modules map[string]*ast.Module, data map[st
 	if compiler.Compile(modules); compiler.Failed() {
 		return nil, compileError("compile the policies", compiler.Errors)
 	}
+	return newDecider(ctx, compiler, modules, data, names)
+}
+
+// newDecider prepares the verdict of each agreement on modules compiled by
+// compiler.
+func newDecider(ctx context.Context, compiler *ast.Compiler, modules map[string]*ast.Module, data map[string]any, names []string) (*Decider, error) {
+	store := inmem.NewFromObject(data)
 	if err := checkContract(ctx, compiler, store); err != nil {
 		return nil, err
 	}
@@ -108,12 +114,17 @@ func orNone(s string) string {
 }
 
 // Prepare returns a Decider for a compiled tree.
+// A tree that Compile made decides on the compilation Compile checked
+// its policies with: they are compiled once per process.
 func (t *Tree) Prepare(ctx context.Context) (*Decider, error) {
-	modules, err := t.Modules(false)
+	data, err := t.Data()
 	if err != nil {
 		return nil, err
 	}
-	data, err := t.Data()
+	if t.compiled != nil {
+		return newDecider(ctx, t.compiled, t.modules, data, t.Agreements)
+	}
+	modules, err := t.Modules(false)
 	if err != nil {
 		return nil, err
 	}

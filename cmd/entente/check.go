@@ -55,6 +55,7 @@ var checkCommand = &command{
 	name:    "check",
 	bundles: true,
 	reads:   true,
+	caches:  true,
 	summary: "measure agreements and print their verdicts: the CI gate",
 	usage:   "check SOURCE [--facts FILE] [--at T] [--format F] [--output FILE] [--agreement NAME]... [--fail-on at_risk] PATHS|BUNDLE",
 	example: `entente check --prometheus http://prometheus:9090 agreements/
@@ -298,7 +299,7 @@ func loadEvaluationSet(ctx context.Context, e *env, paths []string, verification
 		e.errorf("--verification-key checks a bundle; give one bundle file")
 		return nil, exitInvalid
 	}
-	tree, code := compileSet(e, paths)
+	tree, code := compileForDecisions(e, paths)
 	if code != exitOK {
 		return nil, code
 	}

@@ -41,6 +41,11 @@ found stale files, 2 invalid agreements or usage.`,
 			if code != exitOK {
 				return code
 			}
+			// What is written for review compiles, tests included.
+			if err := tree.CheckTests(); err != nil {
+				e.errorf("%s", err)
+				return exitInvalid
+			}
 			if *check {
 				return compileCheck(e, tree, *out)
 			}

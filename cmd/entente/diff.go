@@ -298,7 +298,7 @@ func measureImpact(ctx context.Context, e *env, c *checkConfig, old, new *side, 
 			sets[i], err = evaluator.FromBundle(ctx, s.bundle)
 		} else {
 			var tree *policies.Tree
-			if tree, err = policies.Compile(s.set); err == nil {
+			if tree, err = policies.ForDecisions(s.set); err == nil {
 				sets[i], err = evaluator.FromTree(ctx, tree)
 			}
 		}

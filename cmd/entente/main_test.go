@@ -26,11 +26,32 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
+	// The tests' compiled agreements go to a cache of their own, not the
+	// user's.
+	var tm testscript.TestingM = m
+	if os.Getenv("ENTENTE_CACHE_DIR") == "" {
+		if dir, err := os.MkdirTemp("", "entente-cache-"); err == nil {
+			os.Setenv("ENTENTE_CACHE_DIR", dir)
+			tm = removeAfter{m, dir}
+		}
+	}
+	testscript.Main(tm, map[string]func(){
 		"entente": func() {
 			os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 		},
 	})
+}
+
+// removeAfter runs the tests, then removes dir (testscript.Main exits).
+type removeAfter struct {
+	*testing.M
+	dir string
+}
+
+func (r removeAfter) Run() int {
+	code := r.M.Run()
+	os.RemoveAll(r.dir)
+	return code
 }
 
 // TestScripts runs the end-to-end scripts in testdata/script: the entente

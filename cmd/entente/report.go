@@ -19,6 +19,7 @@ var reportCommand = &command{
 	name:    "report",
 	bundles: true,
 	reads:   true,
+	caches:  true,
 	summary: "write the SLA report of a closed period: HTML, Markdown or JSON",
 	usage:   "report --period P SOURCE [--facts FILE] [--format F] [--output FILE] [--agreement NAME]... PATHS|BUNDLE",
 	example: `entente report --period 2026-10 --prometheus http://prometheus:9090 --output october.html agreements/

@@ -17,6 +17,7 @@ import (
 	"github.com/agext/levenshtein"
 
 	"github.com/entente-dev/entente/agreements"
+	"github.com/entente-dev/entente/internal/compilecache"
 	"github.com/entente-dev/entente/policies"
 	"golang.org/x/term"
 )
@@ -35,6 +36,10 @@ type env struct {
 	// limits bound what is read of agreement files, maxBundle of bundles.
 	limits    agreements.Limits
 	maxBundle int64
+	// noCache and cacheMax are the flags of the cache of compiled
+	// agreements (internal/compilecache).
+	noCache  bool
+	cacheMax int64
 }
 
 // errorf prints a message about a failure to stderr, prefixed with the
@@ -51,8 +56,9 @@ type command struct {
 	example string
 	flags   func(fs *flag.FlagSet) func(ctx context.Context, e *env, args []string) int
 	// reads says that the command reads agreement files, bundles that it
-	// reads bundles: it takes the flags of their limits.
-	reads, bundles bool
+	// reads bundles: it takes the flags of their limits. caches says that
+	// it compiles agreements to decide on, through the cache.
+	reads, bundles, caches bool
 }
 
 var commands = []*command{
@@ -133,6 +139,11 @@ func runWith(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if c.reads {
 		fs.Var((*byteSize)(&e.limits.MaxFileSize), "max-file-size", "refuse an agreement file larger than `SIZE`")
 		fs.IntVar(&e.limits.MaxNesting, "max-nesting", agreements.DefaultMaxNesting, "refuse brackets, braces and parentheses nested deeper than `N`")
+	}
+	e.cacheMax = compilecache.DefaultMaxBytes
+	if c.caches {
+		fs.BoolVar(&e.noCache, "no-cache", false, "compile the agreements, even when the cache holds them compiled")
+		fs.Var((*byteSize)(&e.cacheMax), "cache-max-size", "keep at most `SIZE` of compiled agreements in the cache ($ENTENTE_CACHE_DIR, else entente/ in the user's cache directory)")
 	}
 	e.maxBundle = policies.DefaultMaxBundleBytes
 	if c.bundles {

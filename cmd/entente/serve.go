@@ -23,6 +23,7 @@ var serveCommand = &command{
 	name:    "serve",
 	bundles: true,
 	reads:   true,
+	caches:  true,
 	summary: "serve verdicts over HTTP, evaluating every agreement periodically",
 	usage:   "serve [SOURCE] [--addr 127.0.0.1:7878] [--interval 1m] [--facts FILE] [--token-file FILE] PATHS|BUNDLE|BUNDLE-URL",
 	example: `entente serve --prometheus http://prometheus:9090 --interval 1m agreements/
