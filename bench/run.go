@@ -42,7 +42,7 @@ type sizes struct {
 	queryReplicas   int // replicas their queries spread over
 	queryRuns       int
 
-	scaleAgreements int
+	scaleAgreements []int // each size is measured
 	scaleRuns       int
 	latencyDuration time.Duration // load at one client, for latency
 
@@ -56,14 +56,14 @@ var (
 		clients: 8, warmup: time.Second, duration: 5 * time.Second, rounds: 3,
 		gateRuns:        30,
 		queryAgreements: 100, queryReplicas: 10, queryRuns: 5,
-		scaleAgreements: 1000, scaleRuns: 3, latencyDuration: 3 * time.Second,
+		scaleAgreements: []int{1000, 10000}, scaleRuns: 3, latencyDuration: 3 * time.Second,
 		offlineSeries: 100, offlineSamples: 30 * 24 * 60, offlineRuns: 3,
 	}
 	smokeSizes = sizes{
 		clients: 4, warmup: 100 * time.Millisecond, duration: 300 * time.Millisecond, rounds: 1,
 		gateRuns:        3,
 		queryAgreements: 10, queryReplicas: 2, queryRuns: 1,
-		scaleAgreements: 10, scaleRuns: 1, latencyDuration: 200 * time.Millisecond,
+		scaleAgreements: []int{10}, scaleRuns: 1, latencyDuration: 200 * time.Millisecond,
 		offlineSeries: 4, offlineSamples: 24 * 60, offlineRuns: 1,
 	}
 )
