@@ -234,12 +234,14 @@ func (s *Server) agreementReport(c echo.Context) error {
 // anyError says whether a block of a verdict could not be measured.
 func anyError(v *evaluator.Verdict) bool {
 	for _, a := range v.Agreements {
-		for _, kind := range []string{"slos", "responsibilities"} {
-			list, _ := a[kind].([]any)
-			for _, x := range list {
-				if m, _ := x.(map[string]any); m["status"] == "error" || (kind == "responsibilities" && strings.Contains(fmt.Sprint(m["message"]), "could not be measured")) {
-					return true
-				}
+		for _, s := range a.SLOs {
+			if s.Status == "error" {
+				return true
+			}
+		}
+		for _, r := range a.Responsibilities {
+			if r.Status == "error" || strings.Contains(r.Message, "could not be measured") {
+				return true
 			}
 		}
 	}

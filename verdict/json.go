@@ -39,7 +39,11 @@ func (n Number) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON reads a JSON number; a string, even of digits, is not one.
+// Null leaves n as it is, as encoding/json does.
 func (n *Number) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil
+	}
 	d := json.NewDecoder(bytes.NewReader(b))
 	d.UseNumber()
 	var v any
@@ -185,4 +189,13 @@ func memberNames(t reflect.Type) []string {
 		names = append(names, name)
 	}
 	return names
+}
+
+// Float is the figure as a *float64: nil when it is unknown (null).
+func (n *Number) Float() *float64 {
+	if n == nil {
+		return nil
+	}
+	f := n.Float64()
+	return &f
 }

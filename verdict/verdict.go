@@ -3,6 +3,7 @@ package verdict
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -16,7 +17,8 @@ type Document struct {
 	// EvaluatedAt is the evaluation time, in whole seconds, in UTC.
 	EvaluatedAt time.Time `json:"evaluated_at"`
 	Revision    string    `json:"revision"`
-	// Status is the worst status of the agreements (see Severity).
+	// Status is the worst status of the agreements: inactive, compliant,
+	// at_risk, inconclusive, breached, from best to worst.
 	Status string `json:"status"`
 	// Period is the period a report covers; nil for a check.
 	Period *Period `json:"period,omitempty"`
@@ -26,17 +28,18 @@ type Document struct {
 	Agreements []Agreement `json:"agreements"`
 }
 
-// Severity orders agreement statuses from best to worst: a document's
-// status is the worst of its agreements'.
-var Severity = map[string]int{"inactive": 0, "compliant": 1, "at_risk": 2, "inconclusive": 3, "breached": 4}
-
 // Add appends an agreement's verdict; the document's status becomes the
-// worst.
+// worst of its agreements'.
 func (d *Document) Add(a Agreement) {
 	d.Agreements = append(d.Agreements, a)
-	if Severity[a.Status] > Severity[d.Status] {
+	if severity(a.Status) > severity(d.Status) {
 		d.Status = a.Status
 	}
+}
+
+// severity orders agreement statuses from best to worst.
+func severity(status string) int {
+	return slices.Index([]string{"inactive", "compliant", "at_risk", "inconclusive", "breached"}, status)
 }
 
 // Period names the period a report covers: Label is "2026-10-14",
@@ -373,9 +376,34 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 }
 
 // MarshalJSON writes the date as it was read.
-func (d Date) MarshalJSON() ([]byte, error) {
+func (d Date) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
+
+// String is the date as the agreement writes it.
+func (d Date) String() string {
 	if d.Day != "" {
-		return json.Marshal(d.Day)
+		return d.Day
 	}
-	return json.Marshal(d.Time.Format(time.RFC3339Nano))
+	return d.Time.Format(time.RFC3339Nano)
+}
+
+// Location is the agreement's time zone, in which its report shows dates:
+// the report's time zone when this system knows it, else the fixed offset
+// the report's period or the first SLO window starts with, else UTC.
+func (a *Agreement) Location() *time.Location {
+	if a.Report != nil {
+		if tz := a.Report.Period.TimeZone; tz != "" {
+			if loc, err := time.LoadLocation(tz); err == nil {
+				return loc
+			}
+		}
+		if !a.Report.Period.Start.IsZero() {
+			return a.Report.Period.Start.Location()
+		}
+	}
+	for _, s := range a.SLOs {
+		if s.Window != nil {
+			return s.Window.Start.Location()
+		}
+	}
+	return time.UTC
 }

@@ -171,13 +171,14 @@ func renderReport(buf *bytes.Buffer, format string, verdict *evaluator.Verdict) 
 // failed, or returns "".
 func unmeasured(v *evaluator.Verdict) string {
 	for _, a := range v.Agreements {
-		for kind, what := range map[string]string{"slos": "SLO", "responsibilities": "responsibility"} {
-			list, _ := a[kind].([]any)
-			for _, item := range list {
-				obj, _ := item.(map[string]any)
-				if obj["status"] == "error" {
-					return fmt.Sprintf("%s %v of %v", what, obj["name"], a["agreement"])
-				}
+		for _, s := range a.SLOs {
+			if s.Status == "error" {
+				return fmt.Sprintf("SLO %s of %s", s.Name, a.Name)
+			}
+		}
+		for _, r := range a.Responsibilities {
+			if r.Status == "error" {
+				return fmt.Sprintf("responsibility %s of %s", r.Name, a.Name)
 			}
 		}
 	}
