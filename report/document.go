@@ -128,6 +128,16 @@ func Decode(r io.Reader) (*Document, error) {
 	return &doc, nil
 }
 
+// Check refuses, as Decode does, a document in another format (ErrSchema)
+// or with statuses or kinds a renderer does not know: for a document that
+// was never JSON, such as the evaluator's verdict.
+func Check(doc *Document) error {
+	if err := validateDocument(doc); err != nil {
+		return fmt.Errorf("check report document: %w", err)
+	}
+	return nil
+}
+
 // The values each status and kind may take.
 var (
 	agreementStatuses = set("compliant", "at_risk", "inconclusive", "breached", "inactive")

@@ -76,13 +76,10 @@ func (s *Server) dashboard(c echo.Context) error {
 	set := s.set.Load()
 	var doc *report.Document
 	if v := s.lastAll.Load(); v != nil {
-		raw, err := json.Marshal(v)
-		if err != nil {
+		if err := report.Check(v); err != nil {
 			return err
 		}
-		if doc, err = report.Decode(bytes.NewReader(raw)); err != nil {
-			return err
-		}
+		doc = v
 	}
 	opts := report.DashboardOptions{Links: map[string][]report.Link{}}
 	if why := s.stale.Load(); why != nil {

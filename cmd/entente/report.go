@@ -148,23 +148,22 @@ func periodOf(label string, set *evaluator.Set, now time.Time) (evaluator.Period
 
 // renderReport writes a report's verdict document in a format.
 func renderReport(buf *bytes.Buffer, format string, verdict *evaluator.Verdict) error {
-	raw, err := json.MarshalIndent(verdict, "", "  ")
-	if err != nil {
-		return err
-	}
 	if format == "json" {
+		raw, err := json.MarshalIndent(verdict, "", "  ")
+		if err != nil {
+			return err
+		}
 		buf.Write(raw)
 		buf.WriteByte('\n')
 		return nil
 	}
-	doc, err := report.Decode(bytes.NewReader(raw))
-	if err != nil {
+	if err := report.Check(verdict); err != nil {
 		return err
 	}
 	if format == "html" {
-		return report.HTML(buf, doc)
+		return report.HTML(buf, verdict)
 	}
-	return report.Markdown(buf, doc)
+	return report.Markdown(buf, verdict)
 }
 
 // unmeasured names the first SLO or responsibility whose measurement
