@@ -15,10 +15,11 @@ import (
 // kept so that the verdict is written again exactly as it was decided.
 type Number string
 
-// NumberOf is f as encoding/json writes it.
+// NumberOf is f as encoding/json writes it; NaN and the infinities, which
+// JSON cannot write, are null.
 func NumberOf(f float64) Number {
 	b, err := json.Marshal(f)
-	if err != nil { // NaN or an infinity: no figure of a verdict
+	if err != nil {
 		return "null"
 	}
 	return Number(b)
@@ -75,7 +76,7 @@ func (s Nullable) MarshalJSON() ([]byte, error) {
 	if s == "" {
 		return []byte("null"), nil
 	}
-	return json.Marshal(string(s))
+	return marshal(string(s))
 }
 
 // UnmarshalJSON reads a string, or null as the empty string.

@@ -376,7 +376,7 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 }
 
 // MarshalJSON writes the date as it was read.
-func (d Date) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
+func (d Date) MarshalJSON() ([]byte, error) { return marshal(d.String()) }
 
 // String is the date as the agreement writes it.
 func (d Date) String() string {

@@ -131,3 +131,25 @@ func firstDifference(got, want []byte) string {
 	}
 	return ""
 }
+
+// Text with <, > and & (a query's comparison, a description) is written
+// as it was read by an encoder that does not escape HTML, as entente
+// check -o json writes; one that does escapes it everywhere alike.
+func TestTextIsEscapedOnlyAsTheEncoderSays(t *testing.T) {
+	in := `{"agreement":"a","credit_total":null,"credits":[],"inactive":null,"report":{"effective":"2026-01-01T00:00:00Z","exclusions":[{"description":"a < b & c > d","intervals":[],"name":"e","seconds":0,"slos":null}],"expires":null,"fee":null,"parties":null,"period":{"end":"2026-02-01T00:00:00Z","start":"2026-01-01T00:00:00Z","time_zone":"UTC"},"reporting":null,"services":null},"responsibilities":[],"review":null,"slos":[{"name":"s","status":"error","message":"x < 1 & y > 2","queries":[{"query":"up < 1"}]}],"status":"inconclusive","title":"T & U","version":"1.0.0"}`
+	var a verdict.Agreement
+	if err := json.Unmarshal([]byte(in), &a); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := write(t, a), write(t, generic(t, []byte(in))); !bytes.Equal(got, want) {
+		t.Errorf("written unescaped:\n%s\nwant\n%s", got, want)
+	}
+	escaped, err := json.Marshal(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := json.Marshal(generic(t, []byte(in)))
+	if !bytes.Equal(escaped, want) {
+		t.Errorf("written escaped:\n%s\nwant\n%s", escaped, want)
+	}
+}
