@@ -16,10 +16,10 @@ func agree(t *testing.T, what string, got, want *Verdict) {
 		t.Errorf("%s: the verdict is %s, want %s", what, got.Status, want.Status)
 	}
 	wanted := map[string]map[string]any{}
-	for _, a := range want.Agreements {
+	for _, a := range written(t, want) {
 		wanted[a["agreement"].(string)] = a
 	}
-	for _, a := range got.Agreements {
+	for _, a := range written(t, got) {
 		name := a["agreement"].(string)
 		w := wanted[name]
 		if w == nil {

@@ -41,7 +41,7 @@ func BenchmarkCheck100AgreementsAgainstPrometheus(b *testing.B) {
 			b.Fatal(err)
 		}
 		if v.Status == "inconclusive" {
-			b.Fatalf("some SLO could not be measured: %v", v.Agreements[0]["slos"])
+			b.Fatalf("some SLO could not be measured: %v", written(b, v)[0]["slos"])
 		}
 		requests, distinct = src.Requests(), int64(m.Distinct())
 	}

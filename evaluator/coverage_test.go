@@ -150,7 +150,7 @@ func TestAnIndicatorSaysWhereItsCoverageComesFromOrThatThereIsNone(t *testing.T)
 		t.Fatal(err)
 	}
 	l := sloOf(t, v, "latency")
-	queries := l["queries"].([]QueryRecord)
+	queries := queriesOf(t, l)
 	if len(queries) != 2 || queries[1].Query != "max(max_over_time(up{job='exporter'}[300s])) == 1" || queries[1].Purpose != "coverage" {
 		t.Errorf("latency was measured with %+v, want its own coverage query", queries)
 	}
@@ -161,7 +161,7 @@ func TestAnIndicatorSaysWhereItsCoverageComesFromOrThatThereIsNone(t *testing.T)
 	if u["coverage"] != nil {
 		t.Errorf("uptime coverage %v, want null: coverage = false", u["coverage"])
 	}
-	for _, q := range u["queries"].([]QueryRecord) {
+	for _, q := range queriesOf(t, u) {
 		if q.Purpose == "coverage" {
 			t.Errorf("a coverage query was sent for uptime: %+v", q)
 		}

@@ -90,7 +90,7 @@ func TestPartialAnswersFailClosed(t *testing.T) {
 					t.Errorf("%s: %v %q; want %s saying %q", name, s["status"], s["message"], c.want, c.message)
 				}
 				if c.want == "pass" {
-					for _, q := range s["queries"].([]QueryRecord) {
+					for _, q := range queriesOf(t, s) {
 						if len(q.Warnings) != 1 || q.Warnings[0] != c.engine.warnings[0] {
 							t.Errorf("%s: the query %s records the warnings %q", name, q.Query, q.Warnings)
 						}
@@ -202,7 +202,7 @@ func TestALeftClosedEngineIsSentRangesAMillisecondShorter(t *testing.T) {
 				t.Errorf("the notes %q do not say that ranges are sent 1 ms shorter", v.DataSource.Notes)
 			}
 			latency := sloOf(t, v, "latency")
-			queries := latency["queries"].([]QueryRecord)
+			queries := queriesOf(t, latency)
 			if queries[0].Query != c.query {
 				t.Errorf("the latency was measured with %s, want %s", queries[0].Query, c.query)
 			}

@@ -16,13 +16,14 @@ import (
 
 	"github.com/entente-dev/entente/agreements"
 	"github.com/entente-dev/entente/policies"
+	"github.com/entente-dev/entente/verdict"
 )
 
 // ErrPeriodNotOver is the error of a report on a period that has not ended.
 var ErrPeriodNotOver = errors.New("the period is not over")
 
 // Schema names the verdict document's format.
-const Schema = "entente.verdicts/v1"
+const Schema = verdict.Schema
 
 // Set is a compiled set of agreements, ready to evaluate: the prepared
 // policies, the plans that say how to measure each agreement, and the
@@ -61,37 +62,30 @@ func FromBundle(ctx context.Context, b *bundle.Bundle) (*Set, error) {
 
 // Verdict is the document of SPEC §4: the verdicts of a set of agreements
 // at one time.
-type Verdict struct {
-	Schema      string `json:"schema"`
-	EvaluatedAt string `json:"evaluated_at"`
-	// GeneratedAt is when a report was written (RFC 3339, UTC), set by
-	// the caller that writes it; "" in a check.
-	GeneratedAt string `json:"generated_at,omitempty"`
-	Revision    string `json:"revision"`
-	Status      string `json:"status"`
-	// Period is the period a report covers; nil for a check.
-	Period *Period `json:"period,omitempty"`
-	// DataSource is what the measurements come from, as it described
-	// itself.
-	DataSource *Engine          `json:"data_source,omitempty"`
-	Agreements []map[string]any `json:"agreements"`
-}
+type Verdict = verdict.Document
 
 // newVerdict starts the verdict document of an evaluation at at.
 func (s *Set) newVerdict(at time.Time) *Verdict {
-	return &Verdict{Schema: Schema, EvaluatedAt: at.UTC().Format(time.RFC3339), Revision: s.Revision, Status: "inactive", Agreements: []map[string]any{}}
+	return &Verdict{Schema: Schema, EvaluatedAt: at.UTC(), Revision: s.Revision, Status: "inactive", Agreements: []verdict.Agreement{}}
 }
 
-// add appends an agreement's verdict; the document's status is the worst.
-func (v *Verdict) add(result map[string]any) {
-	v.Agreements = append(v.Agreements, result)
-	if st, _ := result["status"].(string); severity[st] > severity[v.Status] {
-		v.Status = st
+// decide asks an agreement's policy for its verdict on an input and reads
+// the answer into the model.
+func (s *Set) decide(ctx context.Context, p policies.Plan, input any) (verdict.Agreement, error) {
+	value, err := ast.InterfaceToValue(input)
+	if err != nil {
+		return verdict.Agreement{}, fmt.Errorf("input of %s: %w", p.Agreement, err)
 	}
+	answer, err := s.Decider.Verdict(ctx, p.Agreement, value)
+	if err != nil {
+		return verdict.Agreement{}, err
+	}
+	a, err := verdict.FromPolicy(answer)
+	if err != nil {
+		return verdict.Agreement{}, fmt.Errorf("evaluate %s: %w: %w", p.Agreement, policies.ErrNoVerdict, err)
+	}
+	return a, nil
 }
-
-// severity orders agreement statuses from best to worst.
-var severity = map[string]int{"inactive": 0, "compliant": 1, "at_risk": 2, "inconclusive": 3, "breached": 4}
 
 // CheckKeys returns an error naming a key of a document keyed by agreement
 // (measurements, facts) that is no agreement of the set: a misspelt name
@@ -231,10 +225,9 @@ func (s *Set) evaluate(ctx context.Context, m *memo, opts Options) (*Verdict, er
 
 	v := s.newVerdict(latest)
 	if !opts.Period.IsZero() {
-		v.Period = &opts.Period
+		v.Period = &verdict.Period{Label: opts.Period.Label, Kind: string(opts.Period.Kind)}
 	}
-	engine := m.describe(ctx)
-	v.DataSource = &engine
+	v.DataSource = m.describe(ctx).document()
 	// An evaluation stopped (a shutdown, an interrupt) gives no verdict:
 	// OPA notices a context that ended only now and then, and would
 	// otherwise decide on measurements cut short, or not.
@@ -242,16 +235,12 @@ func (s *Set) evaluate(ctx context.Context, m *memo, opts Options) (*Verdict, er
 		return nil, fmt.Errorf("the evaluation was stopped: %w", context.Cause(ctx))
 	}
 	for i, p := range plans {
-		value, err := ast.InterfaceToValue(inputs[i])
-		if err != nil {
-			return nil, fmt.Errorf("input of %s: %w", p.Agreement, err)
-		}
-		result, err := s.Decider.Verdict(ctx, p.Agreement, value)
+		result, err := s.decide(ctx, p, inputs[i])
 		if err != nil {
 			return nil, err
 		}
-		audits[i].annotate(p, result)
-		v.add(result)
+		audits[i].annotate(p, &result)
+		v.Add(result)
 	}
 	return v, nil
 }
@@ -292,7 +281,7 @@ type audit struct {
 
 	// In a report: the agreement's own report object, and what is charted
 	// of each SLO.
-	report    map[string]any
+	report    *verdict.AgreementReport
 	kind      agreements.Calendar
 	loc       *time.Location
 	timelines map[string]*timeline
@@ -333,9 +322,10 @@ func (a *audit) warned(rec *QueryRecord, warnings []string) {
 }
 
 // annotate adds to a verdict what Go knows and the policy does not: where
-// each block is written and the queries sent for it.
-func (a *audit) annotate(p policies.Plan, result map[string]any) {
-	result["source"] = sourceDoc(p.Source)
+// each block is written and the queries sent for it, and in a report, what
+// the report shows.
+func (a *audit) annotate(p policies.Plan, result *verdict.Agreement) {
+	result.Source = sourceOf(p.Source)
 	sources := map[string]policies.Source{}
 	for _, s := range p.SLOs {
 		sources["slos/"+s.Name] = s.Source
@@ -343,55 +333,46 @@ func (a *audit) annotate(p policies.Plan, result map[string]any) {
 	for _, r := range p.Responsibilities {
 		sources["responsibilities/"+r.Name] = r.Source
 	}
-	for _, kind := range []string{"slos", "responsibilities"} {
-		list, _ := result[kind].([]any)
-		for _, item := range list {
-			obj, ok := item.(map[string]any)
-			if !ok {
-				continue
-			}
-			key := kind + "/" + fmt.Sprint(obj["name"])
-			obj["source"] = sourceDoc(sources[key])
-			q := []QueryRecord{}
-			for _, rec := range a.queries[key] {
-				q = append(q, *rec)
-			}
-			obj["queries"] = q
+	queries := func(key string) []verdict.Query {
+		q := []verdict.Query{}
+		for _, rec := range a.queries[key] {
+			q = append(q, rec.document())
 		}
+		return q
+	}
+	for i := range result.SLOs {
+		key := "slos/" + result.SLOs[i].Name
+		result.SLOs[i].Annotate(*sourceOf(sources[key]), queries(key))
+	}
+	for i := range result.Responsibilities {
+		key := "responsibilities/" + result.Responsibilities[i].Name
+		result.Responsibilities[i].Annotate(*sourceOf(sources[key]), queries(key))
 	}
 	if a.report == nil {
 		return
 	}
-	result["report"] = a.report
+	result.Report = a.report
 	// A credit is owed for the SLO's own period: measured over a report of
 	// another kind (a monthly SLO over a week), it is only indicative.
-	credits, _ := result["credits"].([]any)
-	for _, item := range credits {
-		obj, ok := item.(map[string]any)
-		if !ok {
-			continue
-		}
+	for i := range result.Credits {
+		c := &result.Credits[i]
 		for _, slo := range p.SLOs {
-			if slo.Name == fmt.Sprint(obj["slo"]) && slo.Calendar != nil && *slo.Calendar != string(a.kind) && obj["final"] == true {
-				obj["final"] = false
+			if slo.Name == c.SLO && slo.Calendar != nil && *slo.Calendar != string(a.kind) {
+				c.Final = false
 			}
 		}
 	}
-	list, _ := result["slos"].([]any)
-	for _, item := range list {
-		obj, ok := item.(map[string]any)
-		if !ok {
-			continue
-		}
+	for i := range result.SLOs {
+		s := &result.SLOs[i]
 		for _, slo := range p.SLOs {
-			if slo.Name != fmt.Sprint(obj["name"]) {
+			if slo.Name != s.Name {
 				continue
 			}
 			tl := a.timelines[slo.Name]
 			if tl == nil { // not measured: the agreement is inactive
 				tl = &timeline{kind: slo.Kind, unit: "day"}
 			}
-			obj["report"] = tl.document(a.loc, slo, p.Indicators[slo.Indicator], obj)
+			s.Chart(tl.document(a.loc, slo, p.Indicators[slo.Indicator], s))
 		}
 	}
 }
@@ -562,8 +543,8 @@ func uncovered(v map[string]any, err error) (map[string]any, error) {
 	return map[string]any{"good": nil, "total": nil, "reason": u.msg}, nil
 }
 
-func sourceDoc(s policies.Source) map[string]any {
-	return map[string]any{"file": s.File, "line": s.Line}
+func sourceOf(s policies.Source) *verdict.Source {
+	return &verdict.Source{File: s.File, Line: s.Line}
 }
 
 func seconds(s *int64) time.Duration {

@@ -166,7 +166,7 @@ const semantics = `agreement "shop" {
 // sloOf returns an SLO's result, its numbers as float64 as JSON reads them.
 func sloOf(t *testing.T, v *Verdict, name string) map[string]any {
 	t.Helper()
-	for _, s := range v.Agreements[0]["slos"].([]any) {
+	for _, s := range written(t, v)[0]["slos"].([]any) {
 		if m := s.(map[string]any); m["name"] == name {
 			out := map[string]any{}
 			for k, x := range m {
@@ -178,7 +178,7 @@ func sloOf(t *testing.T, v *Verdict, name string) map[string]any {
 			return out
 		}
 	}
-	t.Fatalf("no SLO %s in %v", name, v.Agreements[0]["slos"])
+	t.Fatalf("no SLO %s in %v", name, written(t, v)[0]["slos"])
 	return nil
 }
 
@@ -200,7 +200,7 @@ func TestARatioIsSummedOverTheIntervalsAroundTheExclusions(t *testing.T) {
 	if a["excluded_seconds"] != 7200.0 {
 		t.Errorf("excluded_seconds %v, want 7200", a["excluded_seconds"])
 	}
-	queries := a["queries"].([]QueryRecord)
+	queries := queriesOf(t, a)
 	if len(queries) != 3 || queries[0].Query != "sum(increase(requests_total[79200s]))" || queries[0].Time != "2026-11-02T00:00:00Z" ||
 		queries[2].Purpose != "coverage" || queries[2].Query != "sum(increase(requests_total[300s]))" || queries[2].End != "2026-11-02T01:00:00Z" {
 		t.Errorf("queries %+v, want the two of the included window, and the total's coverage every 5 minutes", queries)
@@ -297,7 +297,7 @@ func TestFactsBeforeAndAfterTheirDueDate(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r := v.Agreements[0]["responsibilities"].([]any)[0].(map[string]any)
+		r := written(t, v)[0]["responsibilities"].([]any)[0].(map[string]any)
 		if r["status"] != c.want {
 			t.Errorf("at %s with %v: %v, want %s", c.at, c.facts, r["status"], c.want)
 		}

@@ -2,10 +2,9 @@ package evaluator
 
 import (
 	"context"
-	"fmt"
 	"time"
 
-	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/entente-dev/entente/verdict"
 )
 
 // Decide returns the verdicts of the selected agreements on measurements
@@ -23,7 +22,7 @@ func (s *Set) Decide(ctx context.Context, inputs map[string]map[string]any, opts
 		at = time.Now().Truncate(time.Second)
 	}
 	v := s.newVerdict(at)
-	v.DataSource = &Engine{Kind: "measurements"}
+	v.DataSource = &verdict.DataSource{Kind: "measurements"}
 	for _, p := range plans {
 		in := map[string]any{}
 		for k, x := range inputs[p.Agreement] {
@@ -35,16 +34,12 @@ func (s *Set) Decide(ctx context.Context, inputs map[string]map[string]any, opts
 		if f, ok := opts.Facts[p.Agreement]; ok {
 			in["facts"] = f
 		}
-		value, err := ast.InterfaceToValue(in)
-		if err != nil {
-			return nil, fmt.Errorf("input of %s: %w", p.Agreement, err)
-		}
-		result, err := s.Decider.Verdict(ctx, p.Agreement, value)
+		result, err := s.decide(ctx, p, in)
 		if err != nil {
 			return nil, err
 		}
-		(&audit{}).annotate(p, result)
-		v.add(result)
+		(&audit{}).annotate(p, &result)
+		v.Add(result)
 	}
 	return v, nil
 }

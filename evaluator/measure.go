@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/entente-dev/entente/agreements"
+	"github.com/entente-dev/entente/verdict"
 )
 
 // QueryRecord is one query sent to the source, kept for audit.
@@ -31,6 +32,20 @@ type QueryRecord struct {
 	// Warnings are the engine's warnings about the answer that the user
 	// accepted (Options.AcceptWarnings).
 	Warnings []string `json:"warnings,omitempty"`
+}
+
+// document is the query as the verdict lists it.
+func (q QueryRecord) document() verdict.Query {
+	return verdict.Query{Query: q.Query, Time: instant(q.Time), Start: instant(q.Start), End: instant(q.End), StepSeconds: q.StepSeconds, Purpose: q.Purpose, Warnings: q.Warnings}
+}
+
+// instant reads a time a QueryRecord holds; nil for none.
+func instant(s string) *time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return nil
+	}
+	return &t
 }
 
 // memo sends each distinct query to the source once per evaluation, however

@@ -3,7 +3,6 @@ package evaluator
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"github.com/entente-dev/entente/internal/promtest"
 	"github.com/entente-dev/entente/internal/shop"
 	"github.com/entente-dev/entente/internal/verdictschema"
+	"github.com/entente-dev/entente/verdict"
 )
 
 // history writes the shop's history (internal/shop) up to end.
@@ -103,14 +103,16 @@ func TestARealPrometheusGivesTheSameVerdictsAsTheMetricsFiles(t *testing.T) {
 func distinctQueries(v *Verdict) map[string]bool {
 	seen := map[string]bool{}
 	for _, a := range v.Agreements {
-		for _, kind := range []string{"slos", "responsibilities"} {
-			list, _ := a[kind].([]any)
-			for _, x := range list {
-				qs, _ := x.(map[string]any)["queries"].([]QueryRecord)
-				for _, q := range qs {
-					seen[fmt.Sprintf("%+v", q)] = true
-				}
-			}
+		var queries []verdict.Query
+		for _, s := range a.SLOs {
+			queries = append(queries, s.Queries...)
+		}
+		for _, r := range a.Responsibilities {
+			queries = append(queries, r.Queries...)
+		}
+		for _, q := range queries {
+			b, _ := json.Marshal(q)
+			seen[string(b)] = true
 		}
 	}
 	return seen

@@ -2,12 +2,12 @@ package evaluator
 
 import (
 	"context"
-	"encoding/json"
 	"math"
 	"time"
 
 	"github.com/entente-dev/entente/agreements"
 	"github.com/entente-dev/entente/policies"
+	"github.com/entente-dev/entente/verdict"
 )
 
 // A report shows, besides each SLO's verdict over the period, how the
@@ -304,105 +304,72 @@ func (r recorder) sliceTimeline(ctx context.Context, ind policies.PlanIndicator,
 // document turns a timeline into the "report" object of an SLO, now that
 // its verdict says the objective: the budget spent at each point is the
 // bad events so far over those the whole window allows.
-func (tl *timeline) document(loc *time.Location, plan policies.PlanSLO, ind policies.PlanIndicator, result map[string]any) map[string]any {
-	doc := map[string]any{
-		"description":  nullable(plan.Description),
-		"unit":         nullable(ind.Unit),
-		"kind":         plan.Kind,
-		"step_seconds": int64(tl.step / time.Second),
-		"budget":       []any{},
-		"values":       []any{},
-		"bucket":       tl.unit,
-		"buckets":      []any{},
-		"error":        nil,
+func (tl *timeline) document(loc *time.Location, plan policies.PlanSLO, ind policies.PlanIndicator, result *verdict.SLO) *verdict.SLOReport {
+	doc := &verdict.SLOReport{
+		Description: verdict.Nullable(plan.Description),
+		Unit:        verdict.Nullable(ind.Unit),
+		Kind:        plan.Kind,
+		StepSeconds: int64(tl.step / time.Second),
+		Budget:      []verdict.BudgetPoint{},
+		Values:      []verdict.ValuePoint{},
+		Bucket:      tl.unit,
+		Buckets:     []verdict.Bucket{},
 	}
 	if tl.err != nil {
-		doc["error"] = tl.err.Error()
+		doc.Error = verdict.Nullable(tl.err.Error())
 		return doc
 	}
-	objective, hasObjective := number(result["objective"])
-	min, hasMin := number(result["min"])
-	max, hasMax := number(result["max"])
-	stamp := func(t time.Time) string { return t.In(loc).Format(time.RFC3339) }
+	objective, hasObjective := verdict.Float(result.Objective)
+	min, hasMin := verdict.Float(result.Min)
+	max, hasMax := verdict.Float(result.Max)
+	stamp := func(t time.Time) time.Time { return t.In(loc).Truncate(time.Second) }
 
 	if plan.Kind == string(agreements.ValueSLO) {
-		values := []any{}
 		for _, p := range tl.points {
-			values = append(values, map[string]any{"end": stamp(p.end), "value": optional(p.value)})
+			doc.Values = append(doc.Values, verdict.ValuePoint{End: stamp(p.end), Value: p.value})
 		}
-		doc["values"] = values
 	} else {
 		// The budget is that of the whole window: the events (or slices)
 		// it counted, times the share the objective lets fail.
-		total, _ := number(result["total"])
+		total, _ := verdict.Float(result.Total)
 		allowed := total * (100 - objective) / 100
-		spent := func(bad float64) any { return round9(bad / allowed) }
+		spent := func(bad float64) float64 { return round9(bad / allowed) }
 		// Events counted at the chart's steps add up to a little more or
 		// less than the verdict's (increase() extrapolates at each step's
 		// edges): the steps give the line its shape, and it ends at the
 		// verdict's figure.
-		if final, ok := number(result["budget_consumed"]); ok && plan.Kind == string(agreements.RatioSLO) && len(tl.points) > 0 {
+		if final, ok := verdict.Float(result.BudgetConsumed); ok && plan.Kind == string(agreements.RatioSLO) && len(tl.points) > 0 {
 			if last := tl.points[len(tl.points)-1].bad; last > 0 {
-				spent = func(bad float64) any { return round9(final * bad / last) }
+				spent = func(bad float64) float64 { return round9(final * bad / last) }
 			}
 		}
-		budget := []any{}
 		for _, p := range tl.points {
-			var consumed any
+			point := verdict.BudgetPoint{End: stamp(p.end)}
 			if p.data && hasObjective && allowed > 0 {
-				consumed = spent(p.bad)
+				consumed := spent(p.bad)
+				point.Consumed = &consumed
 			}
-			budget = append(budget, map[string]any{"end": stamp(p.end), "consumed": consumed})
+			doc.Budget = append(doc.Budget, point)
 		}
-		doc["budget"] = budget
 	}
 
-	buckets := []any{}
 	for _, b := range tl.bucket {
-		item := map[string]any{"start": stamp(b.Start), "end": stamp(b.End), "good": optional(b.good), "total": optional(b.total), "attainment": nil, "value": optional(b.value), "met": nil}
+		item := verdict.Bucket{Start: stamp(b.Start), End: stamp(b.End), Good: b.good, Total: b.total, Value: b.value}
 		switch {
 		case b.value != nil:
-			item["met"] = !(hasMin && *b.value < min) && !(hasMax && *b.value > max)
+			met := !(hasMin && *b.value < min) && !(hasMax && *b.value > max)
+			item.Met = &met
 		case b.total != nil && *b.total > 0:
 			attainment := 100 * *b.good / *b.total
-			item["attainment"] = attainment
+			item.Attainment = &attainment
 			if hasObjective {
-				item["met"] = attainment >= objective
+				met := attainment >= objective
+				item.Met = &met
 			}
 		}
-		buckets = append(buckets, item)
+		doc.Buckets = append(doc.Buckets, item)
 	}
-	doc["buckets"] = buckets
 	return doc
-}
-
-func number(v any) (float64, bool) {
-	switch x := v.(type) {
-	case json.Number:
-		f, err := x.Float64()
-		return f, err == nil
-	case float64:
-		return x, true
-	case int:
-		return float64(x), true
-	case int64:
-		return float64(x), true
-	}
-	return 0, false
-}
-
-func optional(f *float64) any {
-	if f == nil {
-		return nil
-	}
-	return *f
-}
-
-func nullable(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
 }
 
 // round9 keeps nine decimals, as the policies round budgets.
@@ -417,50 +384,54 @@ type span struct {
 // reportOf is the "report" object of an agreement: what a report shows
 // besides the verdict — who, what, since when, and the time each
 // exclusion removed in the period.
-func reportOf(p policies.Plan, period Interval, loc *time.Location, exclusions []Exclusion) map[string]any {
-	stamp := func(t time.Time) string { return t.In(loc).Format(time.RFC3339) }
-	excl := []any{}
+func reportOf(p policies.Plan, period Interval, loc *time.Location, exclusions []Exclusion) *verdict.AgreementReport {
+	stamp := func(t time.Time) time.Time { return t.In(loc).Truncate(time.Second) }
+	r := &verdict.AgreementReport{
+		Period:     verdict.Span{Start: stamp(period.Start), End: stamp(period.End), TimeZone: p.TimeZone},
+		Exclusions: []verdict.Exclusion{},
+	}
 	for i, e := range exclusions {
 		e.SLOs = []string{""} // every occurrence in the period, whatever it applies to
 		intervals := Applied([]Exclusion{e}, "", period, loc)
-		list := []any{}
+		list := []verdict.Interval{}
 		for _, in := range intervals {
-			list = append(list, map[string]any{"start": stamp(in.Start), "end": stamp(in.End)})
+			list = append(list, verdict.Interval{Start: stamp(in.Start), End: stamp(in.End)})
 		}
 		pe := p.Exclusions[i]
-		excl = append(excl, map[string]any{
-			"name":        pe.Name,
-			"description": nullable(pe.Description),
-			"slos":        pe.SLOs,
-			"intervals":   list,
-			"seconds":     Seconds(intervals),
+		r.Exclusions = append(r.Exclusions, verdict.Exclusion{
+			Name:        pe.Name,
+			Description: verdict.Nullable(pe.Description),
+			SLOs:        pe.SLOs,
+			Intervals:   list,
+			Seconds:     Seconds(intervals),
 		})
 	}
-	var expires any
 	if p.Expires != nil {
 		if t, err := time.Parse(time.RFC3339, *p.Expires); err == nil {
-			expires = stamp(t)
+			expires := stamp(t)
+			r.Expires = &expires
 		}
 	}
-	effective := p.Effective
 	if t, err := time.Parse(time.RFC3339, p.Effective); err == nil {
-		effective = stamp(t)
+		r.Effective = stamp(t)
 	}
-	var reporting, fee any
+	if p.Parties != nil {
+		r.Parties = []verdict.Party{}
+		for _, party := range p.Parties {
+			r.Parties = append(r.Parties, verdict.Party{Name: party.Name, LegalName: party.LegalName, Contact: party.Contact})
+		}
+	}
+	if p.Services != nil {
+		r.Services = []verdict.Service{}
+		for _, s := range p.Services {
+			r.Services = append(r.Services, verdict.Service{Name: s.Name, Description: s.Description, Includes: s.Includes, Excludes: s.Excludes})
+		}
+	}
 	if p.Reporting != nil {
-		reporting = p.Reporting
+		r.Reporting = &verdict.Reporting{Frequency: p.Reporting.Frequency, Formats: p.Reporting.Formats, Recipients: p.Reporting.Recipients}
 	}
 	if p.Fee != nil {
-		fee = p.Fee
+		r.Fee = &verdict.Fee{Monthly: p.Fee.Monthly, Currency: p.Fee.Currency, CreditCapPercent: p.Fee.CreditCapPercent}
 	}
-	return map[string]any{
-		"period":     map[string]any{"start": stamp(period.Start), "end": stamp(period.End), "time_zone": p.TimeZone},
-		"effective":  effective,
-		"expires":    expires,
-		"parties":    p.Parties,
-		"services":   p.Services,
-		"exclusions": excl,
-		"reporting":  reporting,
-		"fee":        fee,
-	}
+	return r
 }

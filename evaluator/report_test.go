@@ -108,7 +108,7 @@ func TestAReportMeasuresWhatCheckMeasuresAtThePeriodsEnd(t *testing.T) {
 				t.Errorf("the report's period is %v, want %s", report.Period, label)
 			}
 			compared := 0
-			for _, agreement := range report.Agreements {
+			for _, agreement := range written(t, report) {
 				name := agreement["agreement"].(string)
 				plan := planOf(t, s, name)
 				loc, _ := time.LoadLocation(plan.TimeZone)
@@ -121,7 +121,7 @@ func TestAReportMeasuresWhatCheckMeasuresAtThePeriodsEnd(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				checked := byName(check.Agreements[0]["slos"])
+				checked := byName(written(t, check)[0]["slos"])
 				for _, slo := range plan.SLOs {
 					got := byName(agreement["slos"])[slo.Name]
 					window := got["window"].(map[string]any)
@@ -177,7 +177,7 @@ func TestAReportChartsEachSLO(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, agreement := range report.Agreements {
+	for _, agreement := range written(t, report) {
 		for name, slo := range byName(agreement["slos"]) {
 			chart := slo["report"].(map[string]any)
 			if chart["error"] != nil {
@@ -193,8 +193,8 @@ func TestAReportChartsEachSLO(t *testing.T) {
 				// Slices are counted exactly: the days add up to the window.
 				var good, total float64
 				for _, b := range buckets {
-					good += b.(map[string]any)["good"].(float64)
-					total += b.(map[string]any)["total"].(float64)
+					good += num(b.(map[string]any)["good"])
+					total += num(b.(map[string]any)["total"])
 				}
 				if !same(good, slo["good"]) || !same(total, slo["total"]) {
 					t.Errorf("%s: the days count %v of %v slices, the window %v of %v", name, good, total, slo["good"], slo["total"])
@@ -208,7 +208,7 @@ func TestAReportChartsEachSLO(t *testing.T) {
 				if chart["kind"] == "ratio" && slo["total"] != nil {
 					var total float64
 					for _, b := range buckets {
-						total += b.(map[string]any)["total"].(float64)
+						total += num(b.(map[string]any)["total"])
 					}
 					if want, _ := number(slo["total"]); math.Abs(total-want) > 0.2*want {
 						t.Errorf("%s: the days count %v events, the window %v", name, total, want)
@@ -226,7 +226,7 @@ func TestAReportChartsEachSLO(t *testing.T) {
 	}
 	// The week of 12 October in Paris: the 18th's maintenance, 02:00 to
 	// 04:00 on Sunday, is the one occurrence of weekly-maintenance.
-	for _, agreement := range report.Agreements {
+	for _, agreement := range written(t, report) {
 		if agreement["agreement"] != "payments-hosting" {
 			continue
 		}
@@ -318,7 +318,7 @@ func TestReportsAgainstARealPrometheus(t *testing.T) {
 				t.Fatal(err)
 			}
 			agree(t, "Prometheus 2.42 against the files", report, fromFiles)
-			for _, agreement := range report.Agreements {
+			for _, agreement := range written(t, report) {
 				name := agreement["agreement"].(string)
 				plan := planOf(t, s, name)
 				loc, _ := time.LoadLocation(plan.TimeZone)
@@ -326,7 +326,7 @@ func TestReportsAgainstARealPrometheus(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				checked := byName(check.Agreements[0]["slos"])
+				checked := byName(written(t, check)[0]["slos"])
 				for _, slo := range plan.SLOs {
 					got := byName(agreement["slos"])[slo.Name]
 					if got == nil { // inactive: nothing is measured
@@ -386,7 +386,7 @@ func TestAnAgreementIsReportedOnUpToItsExpiry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := report.Agreements[0]
+	a := written(t, report)[0]
 	if a["status"] == "inactive" {
 		t.Fatalf("the agreement's last month is reported as inactive")
 	}

@@ -124,7 +124,7 @@ func TestAShortRetentionLeavesTheMonthWithoutAFigure(t *testing.T) {
 			}
 			a := sloOf(t, v, "availability")
 			c := a["coverage"].(map[string]any)
-			credit := v.Agreements[0]["credits"].([]any)[0].(map[string]any)
+			credit := written(t, v)[0]["credits"].([]any)[0].(map[string]any)
 			if src.whole {
 				if a["status"] != "fail" || num(a["measured"]) > 99.81 || num(a["measured"]) < 99.79 || num(c["percent"]) < 99 || credit["status"] != "owed" || v.Status != "breached" {
 					t.Errorf("%s at %v (%v), coverage %v, credit %v, the agreement %s; want fail at 99.8%%, covered, 10%% owed, breached",

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/prometheus/common/model"
+
+	"github.com/entente-dev/entente/verdict"
 )
 
 // Source answers PromQL queries the way Prometheus's HTTP API does: a
@@ -72,6 +74,11 @@ type Engine struct {
 	// Err is why the engine could not be probed: nothing is measured from
 	// it then.
 	Err error `json:"-"`
+}
+
+// document is the engine as the verdict's data_source describes it.
+func (e Engine) document() *verdict.DataSource {
+	return &verdict.DataSource{Kind: e.Kind, URL: e.URL, Ranges: e.Ranges, Retention: e.Retention, DataStart: e.DataStart, DataEnd: e.DataEnd, Notes: e.Notes}
 }
 
 // SourceError is a failure of the source itself (unreachable, timed out, a

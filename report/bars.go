@@ -92,14 +92,14 @@ func bucketChart(id string, s *SLO, loc *time.Location) *barChart {
 	} else {
 		c.Title = "Attainment of " + s.Name + " per " + r.Bucket
 		c.YTitle = "Attainment (%)"
-		a = attainmentAxis(values, s.Objective, s.Warning)
+		a = attainmentAxis(values, s.Objective.Float(), s.Warning.Float())
 		y, yt := valueTicks(f, a, plainTick)
 		c.YTicks = yt
 		if s.Objective != nil {
-			refs = append(refs, reference(f, y, *s.Objective, "objective "+promised(s.Objective), "bad"))
+			refs = append(refs, reference(f, y, s.Objective.Float64(), "objective "+promised(s.Objective.Float()), "bad"))
 		}
 		if s.Warning != nil {
-			refs = append(refs, reference(f, y, *s.Warning, "warning "+promised(s.Warning), "warn"))
+			refs = append(refs, reference(f, y, s.Warning.Float64(), "warning "+promised(s.Warning.Float()), "warn"))
 		}
 	}
 	if len(values) == 0 {
@@ -172,7 +172,7 @@ func bucketFigure(s *SLO, b Bucket) string {
 	if b.Attainment == nil {
 		return "no data"
 	}
-	return attained(b.Attainment, s.Objective) + " (" + numberOr(b.Good) + " good of " + numberOr(b.Total) + ")"
+	return attained(b.Attainment, s.Objective.Float()) + " (" + numberOr(b.Good) + " good of " + numberOr(b.Total) + ")"
 }
 
 // maxMissedListed is how many missed buckets a chart's description names;
@@ -212,14 +212,14 @@ func bucketDesc(s *SLO, loc *time.Location) string {
 // target names what an SLO is judged against: "the objective 99.9%", "the
 // max 0.3 s".
 func target(s *SLO) string {
-	if s.Kind() == KindValue {
+	if kindOf(s) == KindValue {
 		b := sloBounds(s)
 		if b.limit == nil {
 			return "the bound"
 		}
 		return "the " + b.name() + " " + withUnit(b.limit, b.unit)
 	}
-	return "the objective " + promised(s.Objective)
+	return "the objective " + promised(s.Objective.Float())
 }
 
 // bucketLabel is the short label under a bar: the hour, the day of the
@@ -258,7 +258,7 @@ func bucketShortFigure(s *SLO, b Bucket) string {
 	if s.Report.Kind == KindValue {
 		return withUnit(b.Value, sloBounds(s).unit)
 	}
-	return attained(b.Attainment, s.Objective)
+	return attained(b.Attainment, s.Objective.Float())
 }
 
 // bucketName names a bucket in full, in the agreement's time zone.

@@ -158,7 +158,7 @@ func TestLabelsOfLinesCloseTogetherDoNotOverlap(t *testing.T) {
 }
 
 func bucketSLO(kind string, buckets ...Bucket) *SLO {
-	obj, max := 99.0, 1.0
+	obj, max := Number("99"), Number("1")
 	s := &SLO{Name: "s", Report: &SLOReport{Kind: kind, Bucket: "day", Buckets: buckets}}
 	if kind == KindValue {
 		s.Max = &max

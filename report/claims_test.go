@@ -3,12 +3,14 @@ package report
 import (
 	"strings"
 	"testing"
+
+	"github.com/entente-dev/entente/verdict"
 )
 
 // A credit with the terms of a claim says in the report by when to claim
 // it, or why it is not paid.
 func TestCreditsSayByWhenToClaimThem(t *testing.T) {
-	p := func(f float64) *float64 { return &f }
+	p := func(f float64) *Number { n := verdict.NumberOf(f); return &n }
 	s := func(v string) *string { return &v }
 	for _, c := range []struct {
 		credit Credit
@@ -31,10 +33,10 @@ func TestCreditsSayByWhenToClaimThem(t *testing.T) {
 
 // A credit owed says which tier applied.
 func TestCreditsSayWhichTierApplied(t *testing.T) {
-	p := func(f float64) *float64 { return &f }
+	p := func(f float64) *Number { n := verdict.NumberOf(f); return &n }
 	rows, _, _ := creditViews(&Agreement{Credits: []Credit{
-		{Name: "a", Status: "owed", Percent: p(25), Amount: p(3000), Currency: "EUR", Final: true, Tier: &CreditTier{Below: p(99), Percent: 25}},
-		{Name: "b", Status: "owed", Percent: p(5), Amount: p(600), Currency: "EUR", Final: true, Tier: &CreditTier{Above: p(0.5), Percent: 5}},
+		{Name: "a", Status: "owed", Percent: p(25), Amount: p(3000), Currency: "EUR", Final: true, Tier: &CreditTier{Below: p(99), Percent: "25"}},
+		{Name: "b", Status: "owed", Percent: p(5), Amount: p(600), Currency: "EUR", Final: true, Tier: &CreditTier{Above: p(0.5), Percent: "5"}},
 		{Name: "c", Status: "none", Percent: p(0), Amount: p(0), Currency: "EUR", Final: true},
 	}}, false)
 	for i, want := range []string{"25% (below 99)", "5% (above 0.5)", "0%"} {

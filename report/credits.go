@@ -22,14 +22,14 @@ func creditViews(a *Agreement, closed bool) ([]creditView, *totalView, string) {
 		if !c.Final {
 			final = notFinal(closed)
 		}
-		if claim := c.claimText(); claim != "" {
+		if claim := claimText(c); claim != "" {
 			final += "; " + claim
 		}
-		pct := percent(c.Percent)
-		if tier := c.tierText(); tier != "" {
+		pct := percent(c.Percent.Float())
+		if tier := tierText(c); tier != "" {
 			pct += " (" + tier + ")"
 		}
-		rows = append(rows, creditView{Name: c.Name, SLO: c.SLO, Status: statusBadge(c.Status), Percent: pct, Amount: money(c.Amount, c.Currency), Final: final})
+		rows = append(rows, creditView{Name: c.Name, SLO: c.SLO, Status: statusBadge(c.Status), Percent: pct, Amount: money(c.Amount.Float(), c.Currency), Final: final})
 	}
 	var fee *Fee
 	if a.Report != nil {
@@ -48,7 +48,7 @@ func creditViews(a *Agreement, closed bool) ([]creditView, *totalView, string) {
 	if t == nil {
 		return rows, nil, ""
 	}
-	total := &totalView{Percent: percent(t.Percent), Amount: money(t.Amount, t.Currency), Capped: capText(t, fee)}
+	total := &totalView{Percent: percent(t.Percent.Float()), Amount: money(t.Amount.Float(), t.Currency), Capped: capText(t, fee)}
 	note := "Percentages are of the monthly fee."
 	if t.Percent == nil {
 		note = "The total is unknown while a credit is unknown: an SLO it depends on has no data."
@@ -83,7 +83,7 @@ func creditSum(a *Agreement) string {
 	if t.Amount == nil {
 		return unknown + " (unknown)"
 	}
-	return money(t.Amount, t.Currency)
+	return money(t.Amount.Float(), t.Currency)
 }
 
 func creditSentence(a *Agreement, v *agreementView, closed bool) string {
@@ -95,10 +95,10 @@ func creditSentence(a *Agreement, v *agreementView, closed bool) string {
 		return "Credits: see the table."
 	case t.Amount == nil:
 		return "The credits owed are unknown: an SLO they depend on has no data."
-	case *t.Amount == 0:
+	case t.Amount.Float64() == 0:
 		return "No service credit is owed."
 	}
-	s := "Service credits owed: " + money(t.Amount, t.Currency) + ", " + percent(t.Percent) + " of the monthly fee"
+	s := "Service credits owed: " + money(t.Amount.Float(), t.Currency) + ", " + percent(t.Percent.Float()) + " of the monthly fee"
 	if t.Capped != nil && *t.Capped {
 		s += ", after the cap"
 	}

@@ -150,10 +150,10 @@ func creditLine(a *Agreement) string {
 		return "none in the agreement"
 	case t.Amount == nil:
 		return "unknown: an SLO has no data"
-	case *t.Amount == 0:
+	case t.Amount.Float64() == 0:
 		return "none owed"
 	}
-	s := money(t.Amount, t.Currency) + " owed (" + percent(t.Percent) + " of the fee"
+	s := money(t.Amount.Float(), t.Currency) + " owed (" + percent(t.Percent.Float()) + " of the fee"
 	if t.Capped != nil && *t.Capped {
 		s += ", capped"
 	}
@@ -169,10 +169,10 @@ func creditLine(a *Agreement) string {
 func gaugeFor(id string, s *SLO) gaugeRow {
 	row := gaugeRow{Name: s.Name, Status: statusBadge(s.Status), Measured: measured(s), Objective: objective(s), Coverage: coverage(s.Coverage)}
 	g := gauge{ID: id + "-" + s.Name, Width: gaugeWidth, Tone: row.Status.Tone, Empty: true}
-	if s.Kind() == KindValue {
+	if kindOf(s) == KindValue {
 		g, row.Text = valueGauge(g, s)
 	} else {
-		g, row.Text = budgetGauge(g, s.BudgetRemaining)
+		g, row.Text = budgetGauge(g, s.BudgetRemaining.Float())
 	}
 	row.Gauge = g
 	return row
@@ -199,7 +199,7 @@ func valueGauge(g gauge, s *SLO) (gauge, string) {
 	b := sloBounds(s)
 	var values []float64
 	if s.Measured != nil {
-		values = append(values, *s.Measured)
+		values = append(values, s.Measured.Float64())
 	}
 	a := valueAxis(values, b)
 	x := scale{d0: a.lo, d1: a.hi, r0: 0, r1: gaugeWidth}
@@ -215,7 +215,7 @@ func valueGauge(g gauge, s *SLO) (gauge, string) {
 	if s.Measured == nil {
 		return g, "no value; " + text
 	}
-	end, _ := x.clamped(*s.Measured)
+	end, _ := x.clamped(s.Measured.Float64())
 	g.End, g.Empty = px(end), false
-	return g, withUnit(s.Measured, b.unit) + " against the " + text
+	return g, withUnit(s.Measured.Float(), b.unit) + " against the " + text
 }

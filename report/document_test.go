@@ -50,7 +50,7 @@ func TestNullFiguresDecodeAsUnknownNotZero(t *testing.T) {
 		t.Error("an agreement without credits, review or fee decodes with them")
 	}
 	latency := doc.Agreements[3].SLOs[1]
-	if latency.Report.Description != "" || latency.Report.Unit != "s" || latency.Objective != nil || *latency.Max != 0.3 {
+	if latency.Report.Description != "" || latency.Report.Unit != "s" || latency.Objective != nil || latency.Max.Float64() != 0.3 {
 		t.Errorf("the latency SLO decodes wrong: %+v", latency)
 	}
 }
@@ -89,14 +89,14 @@ func TestAnAgreementsTimeZoneFallsBackToTheOffsetsItWasGiven(t *testing.T) {
 }
 
 func TestTheKindOfAnSLOInAPlainVerdictFollowsItsBounds(t *testing.T) {
-	max := 0.3
-	if k := (&SLO{Max: &max}).Kind(); k != KindValue {
+	max := Number("0.3")
+	if k := kindOf(&SLO{Max: &max}); k != KindValue {
 		t.Errorf("an SLO with a max is %s", k)
 	}
-	if k := (&SLO{}).Kind(); k != KindRatio {
+	if k := kindOf(&SLO{}); k != KindRatio {
 		t.Errorf("an SLO with an objective is %s", k)
 	}
-	if k := (&SLO{Report: &SLOReport{Kind: KindTimeslice}}).Kind(); k != KindTimeslice {
+	if k := kindOf(&SLO{Report: &SLOReport{Kind: KindTimeslice}}); k != KindTimeslice {
 		t.Errorf("the report's kind is not used: %s", k)
 	}
 }

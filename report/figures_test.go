@@ -4,11 +4,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/entente-dev/entente/verdict"
 )
 
 // justBelow is a report of one SLO measured a hair below its objective.
 func justBelow() *Document {
-	f := func(x float64) *float64 { return &x }
+	f := func(x float64) *verdict.Number { n := verdict.NumberOf(x); return &n }
 	generated := time.Date(2026, 11, 2, 8, 15, 0, 0, time.UTC)
 	return &Document{
 		Schema:      Schema,

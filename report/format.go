@@ -334,9 +334,9 @@ func coverage(c *Coverage) string {
 	if c == nil {
 		return unknown
 	}
-	s := number(c.Percent) + "%"
+	s := number(c.Percent.Float64()) + "%"
 	if c.Short() {
-		s += " (" + number(c.Required) + "% required)"
+		s += " (" + number(c.Required.Float64()) + "% required)"
 	}
 	return s
 }
@@ -346,15 +346,15 @@ func coverageDetail(c *Coverage, loc *time.Location) string {
 	if c == nil {
 		return ""
 	}
-	s := number(c.Percent) + "% of the window"
-	if c.Percent < 100 && c.From != nil && c.To != nil {
+	s := number(c.Percent.Float64()) + "% of the window"
+	if c.Percent.Float64() < 100 && c.From != nil && c.To != nil {
 		s += ", with data from " + moment(*c.From, loc) + " to " + moment(*c.To, loc)
 	}
 	if c.Short() {
-		s += "; " + number(c.Required) + "% is required"
+		s += "; " + number(c.Required.Float64()) + "% is required"
 	}
-	if c.Note != "" && c.Percent < 100 {
-		s += " (" + c.Note + ")"
+	if c.Note != "" && c.Percent.Float64() < 100 {
+		s += " (" + string(c.Note) + ")"
 	}
 	return s
 }

@@ -107,12 +107,12 @@ func TestPeriodsAreNamedForPeople(t *testing.T) {
 		p    Period
 		want string
 	}{
-		{Period{"2026-10-14", "day"}, "14 October 2026"},
-		{Period{"2026-W43", "week"}, "week 43 of 2026"},
-		{Period{"2026-10", "month"}, "October 2026"},
-		{Period{"2026-Q3", "quarter"}, "Q3 2026"},
-		{Period{"2026", "year"}, "2026"},
-		{Period{"someday", "month"}, "someday"},
+		{Period{Label: "2026-10-14", Kind: "day"}, "14 October 2026"},
+		{Period{Label: "2026-W43", Kind: "week"}, "week 43 of 2026"},
+		{Period{Label: "2026-10", Kind: "month"}, "October 2026"},
+		{Period{Label: "2026-Q3", Kind: "quarter"}, "Q3 2026"},
+		{Period{Label: "2026", Kind: "year"}, "2026"},
+		{Period{Label: "someday", Kind: "month"}, "someday"},
 	} {
 		if got := periodName(&tc.p); got != tc.want {
 			t.Errorf("%v: got %q, want %q", tc.p, got, tc.want)

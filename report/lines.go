@@ -113,12 +113,12 @@ type bounds struct {
 }
 
 func sloBounds(s *SLO) bounds {
-	b := bounds{warning: s.Warning, upper: s.Max != nil, limit: s.Max}
+	b := bounds{warning: s.Warning.Float(), upper: s.Max != nil, limit: s.Max.Float()}
 	if s.Min != nil {
-		b.limit = s.Min
+		b.limit = s.Min.Float()
 	}
 	if s.Report != nil {
-		b.unit = s.Report.Unit
+		b.unit = string(s.Report.Unit)
 	}
 	return b
 }

@@ -11,7 +11,7 @@ import (
 
 // buildSLO formats an SLO's figures and, with charts, draws its series.
 func buildSLO(a *Agreement, s *SLO, loc *time.Location, charts bool) *sloView {
-	kind := s.Kind()
+	kind := kindOf(s)
 	v := &sloView{
 		ID:        "slo-" + a.Name + "-" + s.Name,
 		Name:      s.Name,
@@ -22,7 +22,7 @@ func buildSLO(a *Agreement, s *SLO, loc *time.Location, charts bool) *sloView {
 		Warning:   warning(s),
 		Measured:  measured(s),
 		Events:    events(s),
-		Budget:    budgetLeft(s.BudgetRemaining),
+		Budget:    budgetLeft(s.BudgetRemaining.Float()),
 		Excluded:  unknown,
 		Window:    windowText(s.Window, loc),
 		Message:   s.Message,
@@ -30,7 +30,7 @@ func buildSLO(a *Agreement, s *SLO, loc *time.Location, charts bool) *sloView {
 	}
 	v.CoverageDetail = coverageDetail(s.Coverage, loc)
 	if s.ExcludedSeconds != nil {
-		v.Excluded = duration(*s.ExcludedSeconds)
+		v.Excluded = duration(int64(s.ExcludedSeconds.Float64()))
 	}
 	if kind == KindValue {
 		v.Budget = "n/a"
@@ -39,9 +39,9 @@ func buildSLO(a *Agreement, s *SLO, loc *time.Location, charts bool) *sloView {
 	if r == nil {
 		return v
 	}
-	v.Description = r.Description
+	v.Description = string(r.Description)
 	if r.Error != "" {
-		v.ChartError = r.Error
+		v.ChartError = string(r.Error)
 		return v
 	}
 	v.BucketHead = capitalize(r.Bucket)
@@ -93,7 +93,7 @@ func addCharts(v *sloView, a *Agreement, s *SLO, loc *time.Location) {
 }
 
 func kindName(s *SLO) string {
-	switch s.Kind() {
+	switch kindOf(s) {
 	case KindValue:
 		return "value"
 	case KindTimeslice:
@@ -110,11 +110,11 @@ func objective(s *SLO) string {
 	b := sloBounds(s)
 	switch {
 	case s.Objective != nil:
-		return "≥ " + promised(s.Objective)
+		return "≥ " + promised(s.Objective.Float())
 	case s.Max != nil:
-		return "≤ " + withUnit(s.Max, b.unit)
+		return "≤ " + withUnit(s.Max.Float(), b.unit)
 	case s.Min != nil:
-		return "≥ " + withUnit(s.Min, b.unit)
+		return "≥ " + withUnit(s.Min.Float(), b.unit)
 	}
 	return unknown
 }
@@ -123,10 +123,10 @@ func warning(s *SLO) string {
 	if s.Warning == nil {
 		return "none"
 	}
-	if s.Kind() == KindValue {
-		return withUnit(s.Warning, sloBounds(s).unit)
+	if kindOf(s) == KindValue {
+		return withUnit(s.Warning.Float(), sloBounds(s).unit)
 	}
-	return promised(s.Warning)
+	return promised(s.Warning.Float())
 }
 
 func measured(s *SLO) string {
@@ -136,10 +136,10 @@ func measured(s *SLO) string {
 		}
 		return "no data"
 	}
-	if s.Kind() == KindValue {
-		return withUnit(s.Measured, sloBounds(s).unit)
+	if kindOf(s) == KindValue {
+		return withUnit(s.Measured.Float(), sloBounds(s).unit)
 	}
-	return attained(s.Measured, s.Objective)
+	return attained(s.Measured.Float(), s.Objective.Float())
 }
 
 // events writes the counts behind a ratio: "84,459,862 good of 84,677,084
@@ -149,16 +149,16 @@ func events(s *SLO) string {
 		return ""
 	}
 	noun := "events"
-	if s.Kind() == KindTimeslice {
+	if kindOf(s) == KindTimeslice {
 		noun = "slices"
 		// Under measure = "mean" each slice counts its share of good
 		// events: the sum is not whole, and rounding it would hide the
 		// figure the SLO's percentage comes from.
-		if g := *s.Good; g != math.Trunc(g) {
-			return group(strconv.FormatFloat(g, 'f', 2, 64)) + " good of " + numberOr(s.Total) + " slices, each counting its share of good events"
+		if g := s.Good.Float64(); g != math.Trunc(g) {
+			return group(strconv.FormatFloat(g, 'f', 2, 64)) + " good of " + numberOr(s.Total.Float()) + " slices, each counting its share of good events"
 		}
 	}
-	return numberOr(s.Good) + " good of " + numberOr(s.Total) + " " + noun
+	return numberOr(s.Good.Float()) + " good of " + numberOr(s.Total.Float()) + " " + noun
 }
 
 // budgetLeft writes the error budget remaining: "47.5%", or "-240.1%
@@ -179,7 +179,7 @@ func windowText(w *Window, loc *time.Location) string {
 	}
 	s := span(w.Start, w.End, loc)
 	if w.Calendar != "" {
-		return s + " (calendar " + w.Calendar + ")"
+		return s + " (calendar " + string(w.Calendar) + ")"
 	}
 	return s + " (rolling, " + duration(int64(w.End.Sub(w.Start).Seconds())) + ")"
 }
@@ -194,9 +194,9 @@ func bucketRows(s *SLO, loc *time.Location) []bucketRow {
 	for _, b := range r.Buckets {
 		row := bucketRow{Name: bucketName(r.Bucket, b.Start, loc), Good: numberOr(b.Good), Total: numberOr(b.Total), Met: bucketBadge(b.Met), Budget: unknown}
 		if r.Kind == KindValue {
-			row.Figure = withUnit(b.Value, r.Unit)
+			row.Figure = withUnit(b.Value, string(r.Unit))
 		} else {
-			row.Figure = attained(b.Attainment, s.Objective)
+			row.Figure = attained(b.Attainment, s.Objective.Float())
 		}
 		i := sort.Search(len(points), func(i int) bool { return points[i].End.After(b.End) }) - 1
 		if i >= 0 && points[i].End.After(b.Start) && points[i].Consumed != nil {

@@ -16,7 +16,7 @@ func inactiveSentence(a *Agreement, loc *time.Location) string {
 	case a.Inactive == "expired" && a.Report != nil && a.Report.Expires != nil:
 		return "Expired on " + moment(*a.Report.Expires, loc) + ". Nothing was measured."
 	}
-	return "Inactive (" + words(a.Inactive) + "). Nothing was measured."
+	return "Inactive (" + words(string(a.Inactive)) + "). Nothing was measured."
 }
 
 // reasons says why the agreement has its status, following the rule that
@@ -81,8 +81,8 @@ func summary(a *Agreement, v *agreementView, closed bool) []string {
 		out = append(out, "SLOs: "+countBy(a.SLOs, func(s SLO) string { return s.Status }, "pass", "warn", "fail", "no_data", "error")+".")
 	}
 	for _, s := range a.SLOs {
-		if s.BudgetConsumed != nil && *s.BudgetConsumed > 1 {
-			out = append(out, "The error budget of "+s.Name+" is overspent: "+share(*s.BudgetConsumed)+" of it was spent.")
+		if s.BudgetConsumed != nil && s.BudgetConsumed.Float64() > 1 {
+			out = append(out, "The error budget of "+s.Name+" is overspent: "+share(s.BudgetConsumed.Float64())+" of it was spent.")
 		}
 	}
 	if len(a.Responsibilities) > 0 {

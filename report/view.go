@@ -226,7 +226,7 @@ func buildAgreement(a *Agreement, period *Period, charts bool) *agreementView {
 
 // reviewOf says where the agreement's own review stands.
 func reviewOf(r *Review, parties map[string]string, loc *time.Location) *reviewView {
-	v := &reviewView{Status: statusBadge(r.Status), Due: date(&r.Due, loc), Owner: partyOr(parties, r.Owner)}
+	v := &reviewView{Status: statusBadge(r.Status), Due: date(&r.Due, loc), Owner: partyOr(parties, string(r.Owner))}
 	switch r.Status {
 	case "overdue":
 		v.Sentence = "the review of the agreement was due " + v.Due + " and has not been recorded"
@@ -337,7 +337,7 @@ func sourceText(s *Source) string {
 func exclusionViews(exclusions []Exclusion, loc *time.Location) []exclusionView {
 	var out []exclusionView
 	for _, e := range exclusions {
-		v := exclusionView{Name: e.Name, Description: e.Description, Removed: duration(e.Seconds), AppliesTo: "every ratio and timeslice SLO"}
+		v := exclusionView{Name: e.Name, Description: string(e.Description), Removed: duration(e.Seconds), AppliesTo: "every ratio and timeslice SLO"}
 		if e.SLOs != nil {
 			v.AppliesTo = strings.Join(e.SLOs, ", ")
 		}
@@ -372,7 +372,7 @@ func dutyGroups(a *Agreement, parties map[string]string, loc *time.Location) []d
 		g := dutyGroup{Party: partyOr(parties, p)}
 		for _, r := range a.Responsibilities {
 			if r.Party == p {
-				g.Items = append(g.Items, dutyView{Name: r.Name, Status: statusBadge(r.Status), Measured: numberOr(r.Measured), Due: dueText(r.Due, loc), Message: r.Message})
+				g.Items = append(g.Items, dutyView{Name: r.Name, Status: statusBadge(r.Status), Measured: numberOr(r.Measured.Float()), Due: dueText(r.Due, loc), Message: r.Message})
 			}
 		}
 		if len(g.Items) > 0 {

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"encoding/json"
 	"slices"
 	"time"
 
@@ -10,6 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/entente-dev/entente/evaluator"
+	"github.com/entente-dev/entente/verdict"
 )
 
 // metrics exports the last verdicts, for dashboards and alerts.
@@ -90,17 +90,6 @@ func newMetrics() *metrics {
 	return m
 }
 
-func num(v any) (float64, bool) {
-	switch x := v.(type) {
-	case json.Number:
-		f, err := x.Float64()
-		return f, err == nil
-	case float64:
-		return x, true
-	}
-	return 0, false
-}
-
 // dueTime reads a review's due date (or time) in the agreement's time
 // zone.
 func dueTime(due, zone string) (time.Time, bool) {
@@ -125,66 +114,52 @@ func (m *metrics) update(v *evaluator.Verdict, zones map[string]string) {
 		g.Reset()
 	}
 	for _, a := range v.Agreements {
-		name, _ := a["agreement"].(string)
-		status, _ := a["status"].(string)
+		name := a.Name
 		for _, st := range agreementStatuses {
-			m.agreementStatus.WithLabelValues(name, st).Set(b2f(st == status))
+			m.agreementStatus.WithLabelValues(name, st).Set(b2f(st == a.Status))
 		}
-		slos, _ := a["slos"].([]any)
-		for _, x := range slos {
-			s, _ := x.(map[string]any)
-			slo, _ := s["name"].(string)
-			st, _ := s["status"].(string)
+		for _, s := range a.SLOs {
 			for _, each := range sloStatuses {
-				m.sloStatus.WithLabelValues(name, slo, each).Set(b2f(each == st))
+				m.sloStatus.WithLabelValues(name, s.Name, each).Set(b2f(each == s.Status))
 			}
-			set := func(g *prometheus.GaugeVec, key string) {
-				if f, ok := num(s[key]); ok {
-					g.WithLabelValues(name, slo).Set(f)
+			set := func(g *prometheus.GaugeVec, figure *verdict.Number) {
+				if f, ok := verdict.Float(figure); ok {
+					g.WithLabelValues(name, s.Name).Set(f)
 				} else {
-					g.DeleteLabelValues(name, slo)
+					g.DeleteLabelValues(name, s.Name)
 				}
 			}
-			set(m.sloMeasured, "measured")
-			set(m.sloBudget, "budget_remaining")
-			if c, ok := s["coverage"].(map[string]any); ok {
-				if f, ok := num(c["percent"]); ok {
-					m.sloCoverage.WithLabelValues(name, slo).Set(f)
-				}
+			set(m.sloMeasured, s.Measured)
+			set(m.sloBudget, s.BudgetRemaining)
+			if s.Coverage != nil {
+				m.sloCoverage.WithLabelValues(name, s.Name).Set(s.Coverage.Percent.Float64())
 			}
-			if _, ok := num(s["objective"]); ok {
-				set(m.sloObjective, "objective")
-			} else if _, ok := num(s["max"]); ok {
-				set(m.sloObjective, "max")
-			} else {
-				set(m.sloObjective, "min")
+			switch {
+			case s.Objective != nil:
+				set(m.sloObjective, s.Objective)
+			case s.Max != nil:
+				set(m.sloObjective, s.Max)
+			default:
+				set(m.sloObjective, s.Min)
 			}
 		}
-		resps, _ := a["responsibilities"].([]any)
-		for _, x := range resps {
-			r, _ := x.(map[string]any)
-			resp, _ := r["name"].(string)
-			party, _ := r["party"].(string)
-			st, _ := r["status"].(string)
+		for _, r := range a.Responsibilities {
 			statuses := respStatuses
-			if !slices.Contains(statuses, st) && st != "" {
-				statuses = append(slices.Clone(statuses), st)
+			if !slices.Contains(statuses, r.Status) && r.Status != "" {
+				statuses = append(slices.Clone(statuses), r.Status)
 			}
 			for _, each := range statuses {
-				m.respStatus.WithLabelValues(name, resp, party, each).Set(b2f(each == st))
+				m.respStatus.WithLabelValues(name, r.Name, r.Party, each).Set(b2f(each == r.Status))
 			}
 		}
-		if rv, ok := a["review"].(map[string]any); ok {
-			if due, ok := rv["due"].(string); ok {
-				if t, ok := dueTime(due, zones[name]); ok {
-					m.reviewDue.WithLabelValues(name).Set(float64(t.Unix()))
-				}
+		if a.Review != nil {
+			if t, ok := dueTime(a.Review.Due.String(), zones[name]); ok {
+				m.reviewDue.WithLabelValues(name).Set(float64(t.Unix()))
 			}
 		}
-		if ct, ok := a["credit_total"].(map[string]any); ok {
-			currency, _ := ct["currency"].(string)
-			if f, ok := num(ct["amount"]); ok {
-				m.creditsOwed.WithLabelValues(name, currency).Set(f)
+		if ct := a.CreditTotal; ct != nil {
+			if f, ok := verdict.Float(ct.Amount); ok {
+				m.creditsOwed.WithLabelValues(name, ct.Currency).Set(f)
 			}
 		}
 	}

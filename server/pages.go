@@ -76,13 +76,10 @@ func (s *Server) dashboard(c echo.Context) error {
 	set := s.set.Load()
 	var doc *report.Document
 	if v := s.lastAll.Load(); v != nil {
-		raw, err := json.Marshal(v)
-		if err != nil {
+		if err := report.Check(v); err != nil {
 			return err
 		}
-		if doc, err = report.Decode(bytes.NewReader(raw)); err != nil {
-			return err
-		}
+		doc = v
 	}
 	opts := report.DashboardOptions{Links: map[string][]report.Link{}}
 	if why := s.stale.Load(); why != nil {
@@ -218,7 +215,8 @@ func (s *Server) agreementReport(c echo.Context) error {
 		case sourceDown(v):
 			return fail(http.StatusServiceUnavailable, "source_unavailable", "no measurement could be taken from the metrics source: "+firstError(v))
 		}
-		v.GeneratedAt = now.UTC().Format(time.RFC3339)
+		generated := now.UTC().Truncate(time.Second)
+		v.GeneratedAt = &generated
 		if raw, err = json.Marshal(v); err != nil {
 			return err
 		}
@@ -251,12 +249,14 @@ func (s *Server) agreementReport(c echo.Context) error {
 // anyError says whether a block of a verdict could not be measured.
 func anyError(v *evaluator.Verdict) bool {
 	for _, a := range v.Agreements {
-		for _, kind := range []string{"slos", "responsibilities"} {
-			list, _ := a[kind].([]any)
-			for _, x := range list {
-				if m, _ := x.(map[string]any); m["status"] == "error" || (kind == "responsibilities" && strings.Contains(fmt.Sprint(m["message"]), "could not be measured")) {
-					return true
-				}
+		for _, s := range a.SLOs {
+			if s.Status == "error" {
+				return true
+			}
+		}
+		for _, r := range a.Responsibilities {
+			if r.Status == "error" || strings.Contains(r.Message, "could not be measured") {
+				return true
 			}
 		}
 	}

@@ -27,6 +27,7 @@ import (
 
 	"github.com/entente-dev/entente/evaluator"
 	"github.com/entente-dev/entente/policies"
+	"github.com/entente-dev/entente/verdict"
 )
 
 // DefaultBodyLimit bounds request bodies.
@@ -94,7 +95,7 @@ type Server struct {
 	set     atomic.Pointer[evaluator.Set]
 	ready   atomic.Bool
 	mu      sync.RWMutex
-	last    map[string]map[string]any // agreement -> last periodic verdict
+	last    map[string]verdict.Agreement // agreement -> last periodic verdict
 	lastAll atomic.Pointer[evaluator.Verdict]
 	reports reportCache
 	metrics *metrics
@@ -164,7 +165,7 @@ func New(cfg Config) *Server {
 	if cfg.MaxEvaluations <= 0 {
 		cfg.MaxEvaluations = 8
 	}
-	s := &Server{cfg: cfg, last: map[string]map[string]any{}, metrics: newMetrics(), slots: make(chan struct{}, cfg.MaxEvaluations), decisions: make(chan struct{}, cfg.MaxDecisions), kick: make(chan struct{}, 1)}
+	s := &Server{cfg: cfg, last: map[string]verdict.Agreement{}, metrics: newMetrics(), slots: make(chan struct{}, cfg.MaxEvaluations), decisions: make(chan struct{}, cfg.MaxDecisions), kick: make(chan struct{}, 1)}
 	s.set.Store(cfg.Set)
 	switch dl := cfg.DecisionLog.(type) {
 	case nil:
@@ -414,7 +415,7 @@ func (s *Server) listAgreements(c echo.Context) error {
 	for _, p := range s.set.Load().Plans {
 		var status any
 		if v, ok := s.last[p.Agreement]; ok {
-			status = v["status"]
+			status = v.Status
 		}
 		out = append(out, map[string]any{"name": p.Agreement, "title": p.Title, "version": p.Version, "status": status})
 	}
@@ -505,10 +506,8 @@ func (s *Server) evaluate(c echo.Context) error {
 func sourceDown(v *evaluator.Verdict) bool {
 	n := 0
 	for _, a := range v.Agreements {
-		slos, _ := a["slos"].([]any)
-		for _, x := range slos {
-			s, _ := x.(map[string]any)
-			if s["status"] != "error" {
+		for _, s := range a.SLOs {
+			if s.Status != "error" {
 				return false
 			}
 			n++
@@ -519,12 +518,8 @@ func sourceDown(v *evaluator.Verdict) bool {
 
 func firstError(v *evaluator.Verdict) string {
 	for _, a := range v.Agreements {
-		slos, _ := a["slos"].([]any)
-		for _, x := range slos {
-			if s, ok := x.(map[string]any); ok {
-				m, _ := s["message"].(string)
-				return m
-			}
+		if len(a.SLOs) > 0 {
+			return a.SLOs[0].Message
 		}
 	}
 	return ""
@@ -751,8 +746,7 @@ func (s *Server) evaluateAll(ctx context.Context) {
 	s.stale.Store(nil)
 	s.mu.Lock()
 	for _, a := range v.Agreements {
-		name, _ := a["agreement"].(string)
-		s.last[name] = a
+		s.last[a.Name] = a
 	}
 	s.mu.Unlock()
 	s.lastAll.Store(v)

@@ -259,8 +259,7 @@ func (e *env) write(file string, b []byte) bool {
 func exitCode(v *evaluator.Verdict, failOn string) int {
 	worst := map[string]bool{}
 	for _, a := range v.Agreements {
-		s, _ := a["status"].(string)
-		worst[s] = true
+		worst[a.Status] = true
 	}
 	switch {
 	case worst["breached"], failOn == "at_risk" && worst["at_risk"]:

@@ -128,7 +128,8 @@ func writeReport(ctx context.Context, e *env, c *checkConfig, label string, path
 		e.errorf("%s", err)
 		return exitInvalid
 	}
-	verdict.GeneratedAt = generated.Format(time.RFC3339)
+	generatedAt := generated.UTC().Truncate(time.Second)
+	verdict.GeneratedAt = &generatedAt
 
 	var buf bytes.Buffer
 	if err := renderReport(&buf, format, verdict); err != nil {
@@ -177,36 +178,36 @@ const maxEpoch = 253402300799
 
 // renderReport writes a report's verdict document in a format.
 func renderReport(buf *bytes.Buffer, format string, verdict *evaluator.Verdict) error {
-	raw, err := json.MarshalIndent(verdict, "", "  ")
-	if err != nil {
-		return err
-	}
 	if format == "json" {
+		raw, err := json.MarshalIndent(verdict, "", "  ")
+		if err != nil {
+			return err
+		}
 		buf.Write(raw)
 		buf.WriteByte('\n')
 		return nil
 	}
-	doc, err := report.Decode(bytes.NewReader(raw))
-	if err != nil {
+	if err := report.Check(verdict); err != nil {
 		return err
 	}
 	if format == "html" {
-		return report.HTML(buf, doc)
+		return report.HTML(buf, verdict)
 	}
-	return report.Markdown(buf, doc)
+	return report.Markdown(buf, verdict)
 }
 
 // unmeasured names the first SLO or responsibility whose measurement
 // failed, or returns "".
 func unmeasured(v *evaluator.Verdict) string {
 	for _, a := range v.Agreements {
-		for kind, what := range map[string]string{"slos": "SLO", "responsibilities": "responsibility"} {
-			list, _ := a[kind].([]any)
-			for _, item := range list {
-				obj, _ := item.(map[string]any)
-				if obj["status"] == "error" {
-					return fmt.Sprintf("%s %v of %v", what, obj["name"], a["agreement"])
-				}
+		for _, s := range a.SLOs {
+			if s.Status == "error" {
+				return fmt.Sprintf("SLO %s of %s", s.Name, a.Name)
+			}
+		}
+		for _, r := range a.Responsibilities {
+			if r.Status == "error" {
+				return fmt.Sprintf("responsibility %s of %s", r.Name, a.Name)
 			}
 		}
 	}

@@ -24,6 +24,7 @@ import (
 	"github.com/entente-dev/entente/agreements"
 	"github.com/entente-dev/entente/evaluator"
 	"github.com/entente-dev/entente/policies"
+	"github.com/entente-dev/entente/verdict"
 )
 
 // committed is where the generated files are committed, from this package.
@@ -451,33 +452,42 @@ func compare(t *testing.T, v *evaluator.Verdict, want map[string]string) map[str
 	t.Helper()
 	got := map[string]string{}
 	figures := map[string]any{}
+	type block struct {
+		kind, name, status, message string
+		figure                      *verdict.Number
+		coverage                    *verdict.Coverage
+	}
 	for _, a := range v.Agreements {
-		name, _ := a["agreement"].(string)
-		got[name], _ = a["status"].(string)
-		for kind, key := range map[string]string{"slo": "slos", "responsibility": "responsibilities", "credit": "credits"} {
-			list, _ := a[key].([]any)
-			for _, x := range list {
-				m, _ := x.(map[string]any)
-				k := fmt.Sprintf("%s %s %s", name, kind, m["name"])
-				got[k], _ = m["status"].(string)
-				figures[k] = m["measured"]
-				if kind == "credit" {
-					figures[k] = m["percent"]
-				}
-				if kind == "slo" && (got[k] == "error" || got[k] == "no_data" && want[k] != "no_data") {
-					t.Errorf("%s: %s: %v", k, got[k], m["message"])
-				}
-				// The history holds the whole of every window it is made
-				// for: what it gives is not the figure of a part.
-				if c, ok := m["coverage"].(map[string]any); ok && !strings.HasPrefix(want[k], "no_data") && !strings.HasPrefix(want[k], "unknown") {
-					if p, err := strconv.ParseFloat(fmt.Sprint(c["percent"]), 64); err != nil || p < 99 {
-						t.Errorf("%s: the history covers %v%% of the window: %v", k, c["percent"], c["note"])
-					}
+		got[a.Name] = a.Status
+		var blocks []block
+		for _, s := range a.SLOs {
+			blocks = append(blocks, block{"slo", s.Name, s.Status, s.Message, s.Measured, s.Coverage})
+		}
+		for _, r := range a.Responsibilities {
+			blocks = append(blocks, block{"responsibility", r.Name, r.Status, r.Message, r.Measured, r.Coverage})
+		}
+		for _, c := range a.Credits {
+			blocks = append(blocks, block{"credit", c.Name, c.Status, c.Message, c.Percent, nil})
+		}
+		for _, b := range blocks {
+			k := fmt.Sprintf("%s %s %s", a.Name, b.kind, b.name)
+			got[k] = b.status
+			if b.figure != nil {
+				figures[k] = string(*b.figure)
+			}
+			if b.kind == "slo" && (got[k] == "error" || got[k] == "no_data" && want[k] != "no_data") {
+				t.Errorf("%s: %s: %v", k, got[k], b.message)
+			}
+			// The history holds the whole of every window it is made
+			// for: what it gives is not the figure of a part.
+			if c := b.coverage; c != nil && !strings.HasPrefix(want[k], "no_data") && !strings.HasPrefix(want[k], "unknown") {
+				if p := c.Percent.Float64(); p < 99 {
+					t.Errorf("%s: the history covers %v%% of the window: %v", k, c.Percent, c.Note)
 				}
 			}
 		}
-		if r, ok := a["review"].(map[string]any); ok {
-			got[name+" review"], _ = r["status"].(string)
+		if a.Review != nil {
+			got[a.Name+" review"] = a.Review.Status
 		}
 	}
 	for k, w := range want {
@@ -488,7 +498,6 @@ func compare(t *testing.T, v *evaluator.Verdict, want map[string]string) map[str
 			if _, frac, ok := strings.Cut(figure, "."); ok {
 				decimals = len(frac)
 			}
-			// Numbers come as the policies wrote them: json.Number or float64.
 			f, err := strconv.ParseFloat(fmt.Sprint(figures[k]), 64)
 			if err != nil {
 				t.Errorf("%s: no figure (%v), want %s", k, figures[k], figure)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/entente-dev/entente/evaluator"
+	"github.com/entente-dev/entente/verdict"
 )
 
 // GitHub writes workflow commands that annotate the HCL line of each
@@ -25,8 +26,8 @@ func escape(s string, property bool) string {
 	return s
 }
 
-func annotate(w io.Writer, level string, block map[string]any, title, message string) {
-	file, line := source(block)
+func annotate(w io.Writer, level string, at *verdict.Source, title, message string) {
+	file, line := source(at)
 	props := []string{}
 	if file != "" {
 		props = append(props, "file="+escape(file, true))
@@ -41,30 +42,30 @@ func annotate(w io.Writer, level string, block map[string]any, title, message st
 // Output writes v.
 func (g *GitHub) Output(w io.Writer, v *evaluator.Verdict) error {
 	for _, a := range v.Agreements {
-		name := str(a, "agreement")
-		for _, s := range list(a, "slos") {
-			title := fmt.Sprintf("%s: SLO %s %s", name, str(s, "name"), str(s, "status"))
-			switch str(s, "status") {
+		name := Printable(a.Name)
+		for _, s := range a.SLOs {
+			title := fmt.Sprintf("%s: SLO %s %s", name, Printable(s.Name), Printable(s.Status))
+			switch s.Status {
 			case "fail":
-				annotate(w, "error", s, title, str(s, "message"))
+				annotate(w, "error", s.Source, title, Printable(s.Message))
 			case "warn", "no_data", "error":
-				annotate(w, "warning", s, title, str(s, "message"))
+				annotate(w, "warning", s.Source, title, Printable(s.Message))
 			}
 		}
-		for _, r := range list(a, "responsibilities") {
-			title := fmt.Sprintf("%s: responsibility %s %s", name, str(r, "name"), str(r, "status"))
-			switch str(r, "status") {
+		for _, r := range a.Responsibilities {
+			title := fmt.Sprintf("%s: responsibility %s %s", name, Printable(r.Name), Printable(r.Status))
+			switch r.Status {
 			case "breached":
-				annotate(w, "error", r, title, str(r, "message"))
+				annotate(w, "error", r.Source, title, Printable(r.Message))
 			case "unknown":
-				annotate(w, "warning", r, title, str(r, "message"))
+				annotate(w, "warning", r.Source, title, Printable(r.Message))
 			}
 		}
-		if r := object(a, "review"); r != nil && str(r, "status") == "overdue" {
-			annotate(w, "warning", a, name+": review overdue", fmt.Sprintf("the review of %s was due on %s", name, str(r, "due")))
+		if r := a.Review; r != nil && r.Status == "overdue" {
+			annotate(w, "warning", a.Source, name+": review overdue", fmt.Sprintf("the review of %s was due on %s", name, Printable(r.Due.String())))
 		}
 	}
-	fmt.Fprintf(w, "%s: %s at %s\n", "entente", v.Status, v.EvaluatedAt)
+	fmt.Fprintf(w, "%s: %s at %s\n", "entente", v.Status, evaluated(v))
 	if g.Summary != nil {
 		return Markdown{}.Output(g.Summary, v)
 	}

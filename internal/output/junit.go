@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/entente-dev/entente/evaluator"
+	"github.com/entente-dev/entente/verdict"
 )
 
 // JUnit writes a test suite per agreement and a test case per SLO,
@@ -64,20 +65,22 @@ type junitMessage struct {
 func (j JUnit) Output(w io.Writer, v *evaluator.Verdict) error {
 	out := junitSuites{Name: "entente"}
 	for _, a := range v.Agreements {
+		name := Printable(a.Name)
 		suite := junitSuite{
-			Name:      str(a, "agreement"),
-			Timestamp: v.EvaluatedAt,
+			Name:      name,
+			Timestamp: evaluated(v),
 			Properties: []junitProperty{
-				{Name: "status", Value: str(a, "status")},
-				{Name: "version", Value: str(a, "version")},
+				{Name: "status", Value: Printable(a.Status)},
+				{Name: "version", Value: Printable(a.Version)},
 				{Name: "revision", Value: v.Revision},
 			},
 		}
-		add := func(kind string, block map[string]any) {
-			file, line := source(block)
-			c := junitCase{Name: kind + " " + str(block, "name"), Classname: str(a, "agreement"), File: file, Line: line, SystemOut: str(block, "message")}
-			msg := &junitMessage{Message: str(block, "message"), Type: str(block, "status"), Text: str(block, "message")}
-			switch st := str(block, "status"); {
+		add := func(kind, block, status, message string, at *verdict.Source) {
+			block, status, message = Printable(block), Printable(status), Printable(message)
+			file, line := source(at)
+			c := junitCase{Name: kind + " " + block, Classname: name, File: file, Line: line, SystemOut: message}
+			msg := &junitMessage{Message: message, Type: status, Text: message}
+			switch st := status; {
 			case st == "fail" || st == "breached" || (j.FailOnAtRisk && (st == "warn" || st == "overdue")):
 				c.Failure = msg
 				suite.Failures++
@@ -91,20 +94,17 @@ func (j JUnit) Output(w io.Writer, v *evaluator.Verdict) error {
 			suite.Cases = append(suite.Cases, c)
 			suite.Tests++
 		}
-		for _, s := range list(a, "slos") {
-			add("slo", s)
+		for _, s := range a.SLOs {
+			add("slo", s.Name, s.Status, s.Message, s.Source)
 		}
-		for _, r := range list(a, "responsibilities") {
-			add("responsibility", r)
+		for _, r := range a.Responsibilities {
+			add("responsibility", r.Name, r.Status, r.Message, r.Source)
 		}
-		if r := object(a, "review"); r != nil {
-			add("review", map[string]any{
-				"name": str(a, "agreement"), "status": str(r, "status"), "source": a["source"],
-				"message": fmt.Sprintf("review %s, due %s", str(r, "status"), str(r, "due")),
-			})
+		if r := a.Review; r != nil {
+			add("review", a.Name, r.Status, fmt.Sprintf("review %s, due %s", r.Status, r.Due), a.Source)
 		}
-		if in := str(a, "inactive"); in != "" {
-			suite.Cases = append(suite.Cases, junitCase{Name: "agreement " + str(a, "agreement"), Classname: str(a, "agreement"), Skipped: &junitMessage{Message: fmt.Sprintf("inactive: %s", in)}})
+		if in := Printable(string(a.Inactive)); in != "" {
+			suite.Cases = append(suite.Cases, junitCase{Name: "agreement " + name, Classname: name, Skipped: &junitMessage{Message: fmt.Sprintf("inactive: %s", in)}})
 			suite.Tests++
 			suite.Skipped++
 		}

@@ -35,54 +35,59 @@ func cell(s string) string {
 	return markdownEscaper.Replace(strings.Join(strings.Fields(s), " "))
 }
 
-func yesNo(v any) string {
-	switch v {
-	case true:
+// yesNo writes a flag; "—" when it is unknown (nil).
+func yesNo(v *bool) string {
+	switch {
+	case v == nil:
+		return "—"
+	case *v:
 		return "yes"
-	case false:
-		return "no"
 	}
-	return "—"
+	return "no"
 }
 
 // Output writes v.
 func (Markdown) Output(w io.Writer, v *evaluator.Verdict) error {
-	fmt.Fprintf(w, "## SLA check: %s\n\nEvaluated at %s, revision %s.\n", mark(v.Status), v.EvaluatedAt, cell(v.Revision))
+	fmt.Fprintf(w, "## SLA check: %s\n\nEvaluated at %s, revision %s.\n", mark(v.Status), evaluated(v), cell(v.Revision))
 	for _, a := range v.Agreements {
-		fmt.Fprintf(w, "\n### %s — %s (%s)\n\n", cell(str(a, "agreement")), cell(str(a, "title")), mark(str(a, "status")))
-		if in := str(a, "inactive"); in != "" {
+		fmt.Fprintf(w, "\n### %s — %s (%s)\n\n", cell(Printable(a.Name)), cell(Printable(a.Title)), mark(Printable(a.Status)))
+		if in := Printable(string(a.Inactive)); in != "" {
 			fmt.Fprintf(w, "Inactive (%s): nothing was measured.\n", strings.ReplaceAll(in, "_", " "))
 			continue
 		}
-		if slos := list(a, "slos"); len(slos) > 0 {
+		if len(a.SLOs) > 0 {
 			fmt.Fprintln(w, "| SLO | Status | Measured | Target | Budget left | |")
 			fmt.Fprintln(w, "|---|---|---:|---:|---:|---|")
-			for _, s := range slos {
-				fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", cell(str(s, "name")), mark(str(s, "status")), measured(s), target(s), budget(s), cell(str(s, "message")))
+			for _, s := range a.SLOs {
+				fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", cell(Printable(s.Name)), mark(Printable(s.Status)), measured(&s), target(&s), budget(&s), cell(Printable(s.Message)))
 			}
 			fmt.Fprintln(w)
 		}
-		if duties := list(a, "responsibilities"); len(duties) > 0 {
+		if len(a.Responsibilities) > 0 {
 			fmt.Fprintln(w, "| Responsibility | Party | Status | Due | |")
 			fmt.Fprintln(w, "|---|---|---|---|---|")
-			for _, r := range duties {
-				fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n", cell(str(r, "name")), cell(str(r, "party")), mark(str(r, "status")), cell(str(r, "due")), cell(str(r, "message")))
+			for _, r := range a.Responsibilities {
+				fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n", cell(Printable(r.Name)), cell(Printable(r.Party)), mark(Printable(r.Status)), cell(due(r.Due)), cell(Printable(r.Message)))
 			}
 			fmt.Fprintln(w)
 		}
-		if credits := list(a, "credits"); len(credits) > 0 {
+		if len(a.Credits) > 0 {
 			fmt.Fprintln(w, "| Credit | SLO | Status | Percent | Amount | Final |")
 			fmt.Fprintln(w, "|---|---|---|---:|---:|---|")
-			for _, c := range credits {
-				fmt.Fprintf(w, "| %s | %s | %s | %s | %s %s | %s |\n", cell(str(c, "name")), cell(str(c, "slo")), mark(str(c, "status")), figure(c, "percent", "%"), figure(c, "amount", ""), cell(str(c, "currency")), yesNo(c["final"]))
+			for _, c := range a.Credits {
+				var final *bool
+				if !c.Missing() {
+					final = &c.Final
+				}
+				fmt.Fprintf(w, "| %s | %s | %s | %s | %s %s | %s |\n", cell(Printable(c.Name)), cell(Printable(c.SLO)), mark(Printable(c.Status)), figure(c.Percent, "%"), figure(c.Amount, ""), cell(Printable(c.Currency)), yesNo(final))
 			}
-			if ct := object(a, "credit_total"); ct != nil {
-				fmt.Fprintf(w, "| **Total** | | | %s | %s %s | capped: %s |\n", figure(ct, "percent", "%"), figure(ct, "amount", ""), cell(str(ct, "currency")), yesNo(ct["capped"]))
+			if ct := a.CreditTotal; ct != nil {
+				fmt.Fprintf(w, "| **Total** | | | %s | %s %s | capped: %s |\n", figure(ct.Percent, "%"), figure(ct.Amount, ""), cell(Printable(ct.Currency)), yesNo(ct.Capped))
 			}
 			fmt.Fprintln(w)
 		}
-		if r := object(a, "review"); r != nil {
-			fmt.Fprintf(w, "Review: %s, due %s.\n", mark(str(r, "status")), cell(str(r, "due")))
+		if r := a.Review; r != nil {
+			fmt.Fprintf(w, "Review: %s, due %s.\n", mark(Printable(r.Status)), cell(Printable(r.Due.String())))
 		}
 	}
 	return nil

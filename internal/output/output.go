@@ -3,14 +3,15 @@
 package output
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/entente-dev/entente/evaluator"
+	"github.com/entente-dev/entente/verdict"
 )
 
 // Outputter writes a verdict document.
@@ -50,70 +51,36 @@ func New(format string, opts Options) (Outputter, error) {
 	return nil, fmt.Errorf("unknown format %q; use %s", format, strings.Join(Formats, ", "))
 }
 
-// The verdict is read through these helpers: its agreements are the
-// policy's JSON-like values.
-
-func list(m map[string]any, key string) []map[string]any {
-	raw, _ := m[key].([]any)
-	out := make([]map[string]any, 0, len(raw))
-	for _, x := range raw {
-		if obj, ok := x.(map[string]any); ok {
-			out = append(out, obj)
-		}
-	}
-	return out
-}
-
-func str(m map[string]any, key string) string {
-	if m == nil {
-		return ""
-	}
-	switch v := m[key].(type) {
-	case string:
-		return Printable(v)
-	case nil:
-		return ""
-	default:
-		return fmt.Sprint(v)
-	}
-}
-
-// number returns a figure as a float, and false when it is null.
-func number(m map[string]any, key string) (float64, bool) {
-	switch v := m[key].(type) {
-	case json.Number:
-		f, err := v.Float64()
-		return f, err == nil
-	case float64:
-		return v, true
-	case int:
-		return float64(v), true
-	case int64:
-		return float64(v), true
-	}
-	return 0, false
-}
-
 // figure prints a number for people, "—" when unknown, with ten
 // significant digits: enough that 99.899996 does not read as 99.9.
-func figure(m map[string]any, key, unit string) string {
-	f, ok := number(m, key)
+func figure(n *verdict.Number, unit string) string {
+	f, ok := verdict.Float(n)
 	if !ok {
 		return "—"
 	}
 	return strconv.FormatFloat(f, 'g', 10, 64) + unit
 }
 
-func object(m map[string]any, key string) map[string]any {
-	o, _ := m[key].(map[string]any)
-	return o
+// source returns the file and line a block is written at.
+func source(s *verdict.Source) (string, int) {
+	if s == nil {
+		return "", 0
+	}
+	return Printable(s.File), s.Line
 }
 
-// source returns the file and line a block is written at.
-func source(m map[string]any) (string, int) {
-	s := object(m, "source")
-	line, _ := number(s, "line")
-	return str(s, "file"), int(line)
+// due is the date a responsibility is due by, as the agreement writes it;
+// "" for none.
+func due(d *verdict.Date) string {
+	if d == nil {
+		return ""
+	}
+	return Printable(d.String())
+}
+
+// evaluated is the evaluation time as the verdict writes it.
+func evaluated(v *evaluator.Verdict) string {
+	return v.EvaluatedAt.UTC().Format(time.RFC3339)
 }
 
 // Printable is s with its control characters written out: an agreement's

@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/entente-dev/entente/evaluator"
+	"github.com/entente-dev/entente/verdict"
 )
 
 // Text writes a readable table per agreement, for people at a terminal.
@@ -48,66 +49,72 @@ func (t *Text) Output(w io.Writer, v *evaluator.Verdict) error {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		title := fmt.Sprintf("%s %s — %s", str(a, "agreement"), str(a, "version"), str(a, "title"))
-		fmt.Fprintf(w, "%s: %s\n", title, t.headline(str(a, "status")))
-		if in := str(a, "inactive"); in != "" {
+		title := fmt.Sprintf("%s %s — %s", Printable(a.Name), Printable(a.Version), Printable(a.Title))
+		fmt.Fprintf(w, "%s: %s\n", title, t.headline(Printable(a.Status)))
+		if in := Printable(string(a.Inactive)); in != "" {
 			fmt.Fprintf(w, "  inactive: %s; nothing was measured\n", strings.ReplaceAll(in, "_", " "))
 			continue
 		}
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-		if slos := list(a, "slos"); len(slos) > 0 {
+		if len(a.SLOs) > 0 {
 			fmt.Fprintln(tw, "  SLO\tSTATUS\tMEASURED\tTARGET\tBUDGET LEFT\tDATA\tMESSAGE")
-			for _, s := range slos {
-				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", str(s, "name"), str(s, "status"), measured(s), target(s), budget(s), coverage(s), str(s, "message"))
+			for _, s := range a.SLOs {
+				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", Printable(s.Name), Printable(s.Status), measured(&s), target(&s), budget(&s), coverage(s.Coverage), Printable(s.Message))
 			}
 		}
-		if duties := list(a, "responsibilities"); len(duties) > 0 {
+		if len(a.Responsibilities) > 0 {
 			fmt.Fprintln(tw, "  RESPONSIBILITY\tSTATUS\tPARTY\tDUE\t\tDATA\tMESSAGE")
-			for _, r := range duties {
-				due := str(r, "due")
-				if due == "" {
-					due = "—"
+			for _, r := range a.Responsibilities {
+				when := due(r.Due)
+				if when == "" {
+					when = "—"
 				}
-				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t\t%s\t%s\n", str(r, "name"), str(r, "status"), str(r, "party"), due, coverage(r), str(r, "message"))
+				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t\t%s\t%s\n", Printable(r.Name), Printable(r.Status), Printable(r.Party), when, coverage(r.Coverage), Printable(r.Message))
 			}
 		}
 		tw.Flush()
-		for _, c := range list(a, "credits") {
+		for _, c := range a.Credits {
 			final := ""
-			if c["final"] == false {
+			if !c.Final && !c.Missing() {
 				final = " (not final: the period is still running)"
 			}
-			if tier := object(c, "tier"); tier != nil {
-				if b, ok := number(tier, "below"); ok {
+			if tier := c.Tier; tier != nil {
+				if b, ok := verdict.Float(tier.Below); ok {
 					final = " (tier below " + plain(b) + ")" + final
-				} else if ab, ok := number(tier, "above"); ok {
+				} else if ab, ok := verdict.Float(tier.Above); ok {
 					final = " (tier above " + plain(ab) + ")" + final
 				}
 			}
-			switch str(c, "claim") {
-			case "claimable":
-				if by := str(c, "claim_by"); by != "" {
-					final += "; claim by " + by
-				}
-			case "expired":
-				final += "; expired: not claimed by " + str(c, "claim_by")
-			case "below_minimum":
-				final += "; not paid: at or below the minimum amount"
+			claimBy := ""
+			if c.ClaimBy != nil {
+				claimBy = Printable(*c.ClaimBy)
 			}
-			fmt.Fprintf(w, "  credit %s: %s %s of the monthly fee, %s %s%s\n", str(c, "name"), t.status(str(c, "status")), figure(c, "percent", "%"), figure(c, "amount", ""), str(c, "currency"), final)
+			if c.Claim != nil {
+				switch *c.Claim {
+				case "claimable":
+					if claimBy != "" {
+						final += "; claim by " + claimBy
+					}
+				case "expired":
+					final += "; expired: not claimed by " + claimBy
+				case "below_minimum":
+					final += "; not paid: at or below the minimum amount"
+				}
+			}
+			fmt.Fprintf(w, "  credit %s: %s %s of the monthly fee, %s %s%s\n", Printable(c.Name), t.status(Printable(c.Status)), figure(c.Percent, "%"), figure(c.Amount, ""), Printable(c.Currency), final)
 		}
-		if ct := object(a, "credit_total"); ct != nil {
+		if ct := a.CreditTotal; ct != nil {
 			capped := ""
-			if ct["capped"] == true {
+			if ct.Capped != nil && *ct.Capped {
 				capped = ", capped"
 			}
-			fmt.Fprintf(w, "  credits in total: %s, %s %s%s\n", figure(ct, "percent", "%"), figure(ct, "amount", ""), str(ct, "currency"), capped)
+			fmt.Fprintf(w, "  credits in total: %s, %s %s%s\n", figure(ct.Percent, "%"), figure(ct.Amount, ""), Printable(ct.Currency), capped)
 		}
-		if r := object(a, "review"); r != nil {
-			fmt.Fprintf(w, "  review: %s, due %s\n", t.status(str(r, "status")), str(r, "due"))
+		if r := a.Review; r != nil {
+			fmt.Fprintf(w, "  review: %s, due %s\n", t.status(Printable(r.Status)), Printable(r.Due.String()))
 		}
 	}
-	fmt.Fprintf(w, "\n%s, evaluated at %s (revision %s)\n", t.headline(v.Status), v.EvaluatedAt, v.Revision)
+	fmt.Fprintf(w, "\n%s, evaluated at %s (revision %s)\n", t.headline(v.Status), evaluated(v), v.Revision)
 	return nil
 }
 
@@ -115,26 +122,27 @@ func (t *Text) Output(w io.Writer, v *evaluator.Verdict) error {
 // the decimals of its objective (two at least), cut, not rounded, so that
 // a value below the objective never reads as meeting it; a value in its
 // unit, a duration as hours and minutes.
-func measured(s map[string]any) string {
-	f, ok := number(s, "measured")
+func measured(s *verdict.SLO) string {
+	f, ok := verdict.Float(s.Measured)
 	if !ok {
 		return "—"
 	}
-	if obj, ok := number(s, "objective"); ok {
+	if obj, ok := verdict.Float(s.Objective); ok {
 		return percentText(f, max(decimals(obj), 2))
 	}
-	return valueText(f, str(s, "unit"))
+	return valueText(f, Printable(s.Unit))
 }
 
-func target(s map[string]any) string {
-	unit := str(s, "unit")
-	if obj, ok := number(s, "objective"); ok {
+// target is the SLO's objective, or its bound in its unit.
+func target(s *verdict.SLO) string {
+	unit := Printable(s.Unit)
+	if obj, ok := verdict.Float(s.Objective); ok {
 		return "≥ " + percentText(obj, decimals(obj))
 	}
-	if f, ok := number(s, "max"); ok {
+	if f, ok := verdict.Float(s.Max); ok {
 		return "≤ " + valueText(f, unit)
 	}
-	if f, ok := number(s, "min"); ok {
+	if f, ok := verdict.Float(s.Min); ok {
 		return "≥ " + valueText(f, unit)
 	}
 	return "—"
@@ -222,24 +230,21 @@ func durationText(secs float64) string {
 
 // coverage is the share of the window the source held data for: 100%,
 // 32.3%; a dash where coverage does not apply or was not measured.
-func coverage(s map[string]any) string {
-	c := object(s, "coverage")
+func coverage(c *verdict.Coverage) string {
 	if c == nil {
 		return "—"
 	}
-	f, ok := number(c, "percent")
-	if !ok {
-		return "—"
-	}
+	f := c.Percent.Float64()
 	out := strconv.FormatFloat(math.Floor(f*10)/10, 'f', -1, 64) + "%"
-	if r, ok := number(c, "required"); ok && f < r {
+	if r := c.Required.Float64(); f < r {
 		out += " (<" + strconv.FormatFloat(r, 'f', -1, 64) + "%)"
 	}
 	return out
 }
 
-func budget(s map[string]any) string {
-	f, ok := number(s, "budget_remaining")
+// budget is the share of the error budget left.
+func budget(s *verdict.SLO) string {
+	f, ok := verdict.Float(s.BudgetRemaining)
 	if !ok {
 		return "—"
 	}
