@@ -42,3 +42,27 @@ func TestFiguresReadAsPeopleWriteThem(t *testing.T) {
 		}
 	}
 }
+
+// A percentage is cut at the decimals of its objective, as it is written:
+// 1.13 is 1.13%, not 1.12% (1.13 × 100 is 112.99999 in binary), and a
+// value just below the objective never reads as meeting it.
+func TestPercentagesAreCutAsWritten(t *testing.T) {
+	for _, c := range []struct {
+		f    float64
+		n    int
+		want string
+	}{
+		{1.13, 2, "1.13%"},
+		{0.29, 2, "0.29%"},
+		{99.94999, 2, "99.94%"},
+		{99.9, 2, "99.90%"},
+		{100, 2, "100.00%"},
+		{-0.001, 2, "0.00%"},
+		{-2.5, 1, "-2.5%"},
+		{98.87641, 0, "98%"},
+	} {
+		if got := percentText(c.f, c.n); got != c.want {
+			t.Errorf("percentText(%v, %d) = %q, want %q", c.f, c.n, got, c.want)
+		}
+	}
+}
