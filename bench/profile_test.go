@@ -317,3 +317,54 @@ func BenchmarkPathsInTurns(b *testing.B) {
 		b.ReportMetric(float64(best[i].Nanoseconds()), p.name+"-best-ns")
 	}
 }
+
+// BenchmarkCheck100Phases runs what entente check of the queries
+// comparison does, in one process, phase by phase: load the 100 shop
+// agreements and generate their policies, compile the Rego, and measure
+// and decide every verdict from the shops' history loaded as metric files
+// (so that no server is in the profile):
+//
+//	go test -run '^$' -bench Check100Phases -cpu 2 -cpuprofile cpu.out ./bench
+func BenchmarkCheck100Phases(b *testing.B) {
+	dir := b.TempDir()
+	if err := writeShops(dir, 100, 10); err != nil {
+		b.Fatal(err)
+	}
+	at := time.Date(2026, 10, 20, 18, 0, 0, 0, time.UTC)
+	history := dir + "/shop.om"
+	if err := writeShopHistory(history, at.Add(-30*time.Minute), 10); err != nil {
+		b.Fatal(err)
+	}
+	src, err := evaluator.LoadFiles(b.Context(), []string{history}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer src.Close()
+	var load, compile, decide time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		set, diags := agreements.Load(dir)
+		if diags.HasErrors() {
+			b.Fatal(diags)
+		}
+		tree, err := policies.ForDecisions(set)
+		if err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		s, err := evaluator.FromTree(b.Context(), tree)
+		if err != nil {
+			b.Fatal(err)
+		}
+		t2 := time.Now()
+		if _, err := s.Evaluate(b.Context(), src, evaluator.Options{At: at}); err != nil {
+			b.Fatal(err)
+		}
+		t3 := time.Now()
+		load, compile, decide = load+t1.Sub(t0), compile+t2.Sub(t1), decide+t3.Sub(t2)
+	}
+	n := float64(b.N)
+	b.ReportMetric(load.Seconds()*1000/n, "ms-load+generate+compile")
+	b.ReportMetric(compile.Seconds()*1000/n, "ms-prepare")
+	b.ReportMetric(decide.Seconds()*1000/n, "ms-measure+decide")
+}
