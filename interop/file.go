@@ -233,14 +233,6 @@ func indentHeredoc(v, indent string) string {
 // is refused by the caller), kept as written.
 func Number(text string) string { return text }
 
-// Bool is the HCL text of a boolean.
-func Bool(v bool) string {
-	if v {
-		return "true"
-	}
-	return "false"
-}
-
 // Range is the range of a line and column of a source, for a diagnostic:
 // the column to the end of the line.
 func Range(src Source, line, column int) *hcl.Range {

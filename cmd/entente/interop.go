@@ -224,12 +224,16 @@ func writeImported(e *env, out string, sources []interop.Source, result []intero
 			e.errorf("%s", err)
 			return exitInvalid
 		}
+		// Nothing is written when one of the files is there already.
 		for _, a := range result {
 			name := filepath.Join(out, a.FileName)
 			if _, err := os.Stat(name); err == nil {
 				e.errorf("%s exists: not overwritten; remove it, or import into another directory", name)
 				return exitInvalid
 			}
+		}
+		for _, a := range result {
+			name := filepath.Join(out, a.FileName)
 			if err := writeAtomic(name, a.HCL, 0o644); err != nil {
 				e.errorf("%s", err)
 				return exitInvalid

@@ -336,6 +336,15 @@ func (im *importer) slo(g *group, d *document) {
 	}
 	ann := d.Metadata.Annotations
 	specNode := &d.Spec
+	im.unknownFields(d.src, specNode, "SLO spec", "description", "service", "indicator", "indicatorRef", "timeWindow", "timeWindows",
+		"budgetingMethod", "objectives", "alertPolicies")
+	for _, n := range contentOf(field(specNode, "objectives")) {
+		im.unknownFields(d.src, n, "objective", "name", "displayName", "op", "value", "target", "targetPercent", "timeSliceTarget",
+			"timeSliceWindow", "indicator", "indicatorRef", "compositeWeight", "ratioMetrics")
+	}
+	for _, n := range contentOf(field(specNode, "timeWindow")) {
+		im.unknownFields(d.src, n, "timeWindow", "duration", "isRolling", "calendar")
+	}
 	name := interop.Name(d.Metadata.Name)
 	if v, ok := ann[Prefix+"name"]; ok {
 		name = v
@@ -427,6 +436,34 @@ func (im *importer) slo(g *group, d *document) {
 	}
 }
 
+// unknownFields warns about the keys of a mapping that the import does not
+// read: a misspelt key is not dropped silently.
+func (im *importer) unknownFields(src interop.Source, n *yaml.Node, what string, known ...string) {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		key := n.Content[i]
+		if slices.Contains(known, key.Value) {
+			continue
+		}
+		im.diags = append(im.diags, &hcl.Diagnostic{
+			Severity: hcl.DiagWarning,
+			Summary:  "Unknown field ignored",
+			Detail:   fmt.Sprintf("%q is not a field of an OpenSLO %s that entente reads (%s); it is not imported.", key.Value, what, strings.Join(known, ", ")),
+			Subject:  interop.Range(src, key.Line, key.Column),
+		})
+	}
+}
+
+// contentOf is the items of a sequence node.
+func contentOf(n *yaml.Node) []*yaml.Node {
+	if n == nil || n.Kind != yaml.SequenceNode {
+		return nil
+	}
+	return n.Content
+}
+
 // renamed warns when a name had to change to be an entente name.
 func (im *importer) renamed(d *document, from, to string) {
 	if from != to {
@@ -500,6 +537,8 @@ func (im *importer) sloIndicator(d *document, spec sloSpec) *indicator {
 
 // sli turns a v1 SLI into an indicator block.
 func (im *importer) sli(src interop.Source, node *yaml.Node, name string, meta metadata, spec sliSpec, specNode *yaml.Node) *indicator {
+	im.unknownFields(src, specNode, "SLI spec", "description", "thresholdMetric", "ratioMetric")
+	im.unknownFields(src, field(specNode, "ratioMetric"), "ratioMetric", "counter", "good", "bad", "total", "raw", "rawType")
 	if v, ok := meta.Annotations[Prefix+"name"]; ok {
 		name = v
 	}

@@ -591,3 +591,43 @@ func TestImportNamesTheAgreementAfterTheService(t *testing.T) {
 		t.Errorf("got %+v", got)
 	}
 }
+
+// A misspelt field is not dropped silently: it is a warning at its line.
+func TestUnknownFieldsAreWarnedAbout(t *testing.T) {
+	doc := `apiVersion: openslo/v1
+kind: SLO
+metadata:
+  name: a
+spec:
+  service: shop
+  indicator:
+    spec:
+      ratioMetric:
+        good:
+          metricSource:
+            type: Prometheus
+            spec:
+              query: sum(ok_total)
+        total:
+          metricSource:
+            type: Prometheus
+            spec:
+              query: sum(all_total)
+  timeWindow:
+    - duration: 28d
+  budgetingMethod: Occurrences
+  objectives:
+    - target: 0.99
+      timeSliceTarge: 0.9
+`
+	got, diags := Import([]interop.Source{{Name: "x.yaml", Bytes: []byte(doc)}}, opts)
+	var warnings []string
+	for _, d := range diags {
+		if d.Severity == hcl.DiagWarning {
+			warnings = append(warnings, fmt.Sprintf("%s at %d", d.Summary, d.Subject.Start.Line))
+		}
+	}
+	if !slices.Equal(warnings, []string{"Unknown field ignored at 25"}) || len(got) != 1 || got[0].Invalid {
+		t.Errorf("warnings %q, %d agreements", warnings, len(got))
+	}
+}

@@ -138,7 +138,17 @@ func Import(sources []interop.Source, opts Options) ([]interop.Agreement, hcl.Di
 				groups = append(groups, g)
 			}
 			slosNode := field(specNode, "slos")
+			for _, key := range []string{"slo_plugins", "sloPlugins"} {
+				if n := field(specNode, key); n != nil {
+					diags = append(diags, pluginsIgnored(src, n))
+				}
+			}
 			for i, sl := range s.SLOs {
+				for _, key := range []string{"plugins"} {
+					if n := field(slosNode.Content[i], key); n != nil {
+						diags = append(diags, pluginsIgnored(src, n))
+					}
+				}
 				g.add(src, sl, slosNode.Content[i], opts, &diags)
 			}
 		}
@@ -286,6 +296,17 @@ func (g *group) add(src interop.Source, s slo, n *yaml.Node, opts Options, diags
 	b.Add("window", interop.String(opts.Window))
 	g.indicators = append(g.indicators, ind)
 	g.slos = append(g.slos, b)
+}
+
+// pluginsIgnored warns that SLO plugins, which change the rules Sloth
+// generates, are not imported.
+func pluginsIgnored(src interop.Source, n *yaml.Node) *hcl.Diagnostic {
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagWarning,
+		Summary:  "SLO plugins ignored",
+		Detail:   "Sloth's SLO plugins change the rules Sloth generates, and have no place in an agreement: they are not imported.",
+		Subject:  interop.Range(src, n.Line, n.Column),
+	}
 }
 
 func orSnake(camel, snake string) string {
