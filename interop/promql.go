@@ -125,6 +125,15 @@ func Windowed(query string, role Role, counter bool) (out string, notes []string
 	return strings.ReplaceAll(printed, sentinelInQuery, "["+agreements.WindowVar+"]"), notes, nil
 }
 
+// Rewritten is the comment line that says how Windowed rewrote a query,
+// or none when it did not.
+func Rewritten(what string, notes []string) []string {
+	if len(notes) == 0 {
+		return nil
+	}
+	return []string{what + ", rewritten: " + strings.Join(notes, "; ") + "."}
+}
+
 // WindowVar returns a query with the window written ${window}, however
 // the other language wrote it, and nothing else changed.
 func WindowVar(query string) string {

@@ -583,9 +583,7 @@ func (im *importer) sli(src interop.Source, node *yaml.Node, name string, meta m
 			q, notes, c, good := im.query(src, field(rn, part.name, "metricSource"), part.m.MetricSource, part.role, counter, verbatim)
 			ok = ok && good
 			comment = appendNew(comment, c...)
-			for _, n := range notes {
-				comment = appendNew(comment, "OpenSLO's "+part.name+" query, rewritten: "+n+".")
-			}
+			comment = appendNew(comment, interop.Rewritten("OpenSLO's "+part.name+" query", notes)...)
 			ratio.Add(part.name, q)
 		}
 		if rm.Total == nil || (rm.Good == nil) == (rm.Bad == nil) {
@@ -598,9 +596,7 @@ func (im *importer) sli(src interop.Source, node *yaml.Node, name string, meta m
 		q, notes, c, good := im.query(src, field(specNode, "thresholdMetric", "metricSource"), spec.ThresholdMetric.MetricSource, interop.Value, false, verbatim)
 		ok = good
 		comment = append(comment, c...)
-		for _, n := range notes {
-			comment = append(comment, "OpenSLO's threshold query, rewritten: "+n+".")
-		}
+		comment = append(comment, interop.Rewritten("OpenSLO's threshold query", notes)...)
 		b.Add("value", q)
 	default:
 		im.diags = append(im.diags, errorAt(src, node, "SLI without a metric", "Give ratioMetric or thresholdMetric."))
@@ -750,9 +746,7 @@ func (im *importer) alphaRatio(d *document, slo string, i, n int, rm *ratioMetri
 		if !ok {
 			return nil
 		}
-		for _, note := range notes {
-			b.Comment = appendNew(b.Comment, "OpenSLO's "+part.name+" query, rewritten: "+note+".")
-		}
+		b.Comment = appendNew(b.Comment, interop.Rewritten("OpenSLO's "+part.name+" query", notes)...)
 		ratio.Add(part.name, q)
 	}
 	b.Blocks = []*interop.Block{ratio}
@@ -766,9 +760,7 @@ func (im *importer) alphaThreshold(d *document, m *metricV1alpha, node *yaml.Nod
 		return nil
 	}
 	b := &interop.Block{Type: "indicator", Labels: []string{interop.Name(d.Metadata.Name)}}
-	for _, note := range notes {
-		b.Comment = append(b.Comment, "OpenSLO's threshold query, rewritten: "+note+".")
-	}
+	b.Comment = append(b.Comment, interop.Rewritten("OpenSLO's threshold query", notes)...)
 	b.Add("value", q)
 	return &indicator{block: b, src: d.src, node: node}
 }
@@ -1031,7 +1023,7 @@ func (im *importer) sloComment(d *document, spec sloSpec, obj objective) []strin
 		lines = append(lines, im.alertComment(name, inline)...)
 	}
 	if len(spec.AlertPolicies) > 0 {
-		lines = append(lines, "entente rules writes multi-window burn-rate alerts for this SLO (docs/alerting.md).")
+		lines = append(lines, "entente rules writes the alerts of this SLO (docs/alerting.md).")
 	}
 	return lines
 }

@@ -258,9 +258,7 @@ func (g *group) add(src interop.Source, s slo, n *yaml.Node, opts Options, diags
 			fail(at, "Invalid query", err.Error()+".")
 			return
 		}
-		for _, note := range notes {
-			ind.Comment = append(ind.Comment, "Sloth's "+q.key+", rewritten: "+note+".")
-		}
+		ind.Comment = append(ind.Comment, interop.Rewritten("Sloth's "+q.key, notes)...)
 		ratio.Add(q.attr, interop.Query(out))
 	}
 

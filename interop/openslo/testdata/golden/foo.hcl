@@ -30,8 +30,7 @@ agreement "foo" {
   # OpenSLO alert policy "AlertPolicy" (when breaching): condition
   # "cpu-usage-breach", burnrate 2 over 1h for 5m, severity page; notifies
   # OnCallDevopsMailNotification.
-  # entente rules writes multi-window burn-rate alerts for this SLO
-  # (docs/alerting.md).
+  # entente rules writes the alerts of this SLO (docs/alerting.md).
   slo "foo-slo-foo-total-errors" {
     description = "Foo SLO"
     indicator   = indicator.foo-error
@@ -43,8 +42,7 @@ agreement "foo" {
   # OpenSLO alert policy "AlertPolicy" (when breaching): condition
   # "cpu-usage-breach", burnrate 2 over 1h for 5m, severity page; notifies
   # OnCallDevopsMailNotification.
-  # entente rules writes multi-window burn-rate alerts for this SLO
-  # (docs/alerting.md).
+  # entente rules writes the alerts of this SLO (docs/alerting.md).
   slo "foo-slo-bar-total-errors" {
     description = "Foo SLO"
     indicator   = indicator.foo-error

@@ -13,8 +13,8 @@ agreement "myservice2" {
   service "myservice2" {
   }
 
-  # Sloth's errorQuery, rewritten: rate() becomes increase(), to count events.
-  # Sloth's errorQuery, rewritten: "or vector(0)": no bad events is none.
+  # Sloth's errorQuery, rewritten: rate() becomes increase(), to count events;
+  # "or vector(0)": no bad events is none.
   # Sloth's totalQuery, rewritten: rate() becomes increase(), to count events.
   indicator "requests-availability" {
     ratio {
