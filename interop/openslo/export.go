@@ -366,10 +366,21 @@ func (x *exporter) blocksText(body *hclsyntax.Body, kind string) string {
 				b.WriteString("\n\n")
 			}
 		}
-		b.WriteString(strings.TrimLeft(string(x.src[start:blk.Range().End.Byte]), " \t"))
+		b.WriteString(dedent(string(x.src[start:blk.Range().End.Byte])))
 		prevEnd = blk.Range().End.Byte
 	}
 	return b.String()
+}
+
+// dedent removes the indentation of the first line from every line, so
+// that a block carried in an annotation reads as at the top level.
+func dedent(text string) string {
+	indent := text[:len(text)-len(strings.TrimLeft(text, " \t"))]
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimPrefix(l, indent)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // metricSourceNode is a Prometheus metric source of a query; the window is
