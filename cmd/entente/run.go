@@ -63,6 +63,7 @@ type command struct {
 
 var commands = []*command{
 	validateCommand, fmtCommand, checkCommand, reportCommand, diffCommand, serveCommand, rulesCommand, compileCommand, testCommand,
+	importCommand, importOpenSLOCommand, importSlothCommand, exportCommand, exportOpenSLOCommand,
 	bundleCommand, bundleBuildCommand, bundleVerifyCommand, bundleInspectCommand, bundleDiffCommand,
 	versionCommand,
 }
