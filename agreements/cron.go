@@ -3,6 +3,7 @@ package agreements
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -62,9 +63,42 @@ func sundayAsZero(field string) string {
 	return strings.Join(items, ",")
 }
 
+// gaps remembers minGap for the schedules of this process: agreements
+// written from one template share their exclusions, and a year of a
+// nightly schedule is hundreds of steps. It holds at most maxGaps answers.
+var gaps = struct {
+	sync.Mutex
+	m map[gapKey]time.Duration
+}{m: map[gapKey]time.Duration{}}
+
+type gapKey struct {
+	spec, zone string
+	from       int64
+}
+
+const maxGaps = 1024
+
 // minGap returns the shortest time between two start times in the year
 // after from, or 0 when there is at most one.
 func (s *Schedule) minGap(from time.Time) time.Duration {
+	key := gapKey{s.spec, from.Location().String(), from.UnixNano()}
+	gaps.Lock()
+	gap, ok := gaps.m[key]
+	gaps.Unlock()
+	if ok {
+		return gap
+	}
+	gap = s.scanGap(from)
+	gaps.Lock()
+	if len(gaps.m) >= maxGaps {
+		clear(gaps.m)
+	}
+	gaps.m[key] = gap
+	gaps.Unlock()
+	return gap
+}
+
+func (s *Schedule) scanGap(from time.Time) time.Duration {
 	var gap time.Duration
 	prev := s.Next(from)
 	end := from.AddDate(1, 0, 0)

@@ -40,7 +40,7 @@ func BenchmarkCompileAndBundle1000(b *testing.B) {
 	set := generatedAgreements(b, benchAgreements)
 	var size int
 	for b.Loop() {
-		tree, err := Compile(set)
+		tree, err := ForBundle(set)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -71,14 +71,26 @@ func Dir(name string) string { return "entente/agreements/" + name }
 // and every file is formatted as opa fmt would; the same agreements give
 // byte-identical files. The tests are generated, not compiled: CheckTests
 // compiles them, and entente test runs them.
-func Compile(set *agreements.Set) (*Tree, error) { return compile(set, true) }
+func Compile(set *agreements.Set) (*Tree, error) { return compile(set, formatAll) }
 
 // ForDecisions compiles a set of agreements to decide on, as Compile does
 // but for the formatting: nothing is written, the Rego of its Files is as
 // generated, and its revision is the same.
-func ForDecisions(set *agreements.Set) (*Tree, error) { return compile(set, false) }
+func ForDecisions(set *agreements.Set) (*Tree, error) { return compile(set, formatNone) }
 
-func compile(set *agreements.Set, formatted bool) (*Tree, error) {
+// ForBundle compiles a set of agreements for a bundle, as Compile does but
+// for the tests, which a bundle leaves out: they are generated, not
+// formatted.
+func ForBundle(set *agreements.Set) (*Tree, error) { return compile(set, formatPolicies) }
+
+// What compile formats: only what is written.
+const (
+	formatNone = iota
+	formatPolicies
+	formatAll
+)
+
+func compile(set *agreements.Set, formatting int) (*Tree, error) {
 	tree := &Tree{}
 	sources := map[string][]byte{
 		libraryPath:      libraryModule,
@@ -126,11 +138,11 @@ func compile(set *agreements.Set, formatted bool) (*Tree, error) {
 	// the same whether the files are formatted or not.
 	tree.Files = files
 	tree.digest = tree.filesDigest()
-	if formatted {
+	if formatting != formatNone {
 		tree.Files = slices.Clone(files)
 		err = parallel(len(tree.Files), func(i int) error {
 			f := tree.Files[i]
-			if path.Ext(f.Path) != ".rego" {
+			if path.Ext(f.Path) != ".rego" || (f.IsTest() && formatting != formatAll) {
 				return nil
 			}
 			out, err := format.SourceWithOpts(f.Path, f.Data, format.Opts{RegoVersion: ast.RegoV1})

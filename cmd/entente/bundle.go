@@ -52,7 +52,7 @@ root "entente". Signing works as opa build --signing-key does.`,
 				e.errorf("%s", err)
 				return exitInvalid
 			}
-			tree, code := compileSet(e, paths)
+			tree, code := compileWith(e, paths, policies.ForBundle)
 			if code != exitOK {
 				return code
 			}
