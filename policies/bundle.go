@@ -71,7 +71,11 @@ func (t *Tree) filesDigest() string {
 // Bundle returns the tree as an OPA bundle: the policies (tests left out),
 // the data documents, and a manifest with the revision, the root "entente",
 // Rego v1, and the agreements and their versions as metadata.
-func (t *Tree) Bundle(opts BuildOptions) (*bundle.Bundle, error) {
+func (t *Tree) Bundle(opts BuildOptions) (*bundle.Bundle, error) { return t.bundle(opts, true) }
+
+// bundle is Bundle; without parsed, the modules are left unparsed (their
+// Raw text is what is written and signed).
+func (t *Tree) bundle(opts BuildOptions, parsed bool) (*bundle.Bundle, error) {
 	revision := opts.Revision
 	if revision == "" {
 		revision = t.Digest()
@@ -100,9 +104,12 @@ func (t *Tree) Bundle(opts BuildOptions) (*bundle.Bundle, error) {
 		if path.Ext(f.Path) != ".rego" || f.IsTest() {
 			continue
 		}
-		m, err := ast.ParseModuleWithOpts(f.Path, string(f.Data), ast.ParserOptions{RegoVersion: ast.RegoV1})
-		if err != nil {
-			return nil, fmt.Errorf("bundle: parse %s: %w", f.Path, err)
+		var m *ast.Module
+		if parsed {
+			var err error
+			if m, err = ast.ParseModuleWithOpts(f.Path, string(f.Data), ast.ParserOptions{RegoVersion: ast.RegoV1}); err != nil {
+				return nil, fmt.Errorf("bundle: parse %s: %w", f.Path, err)
+			}
 		}
 		b.Modules = append(b.Modules, bundle.ModuleFile{URL: "/" + f.Path, Path: "/" + f.Path, Raw: f.Data, Parsed: m})
 	}
@@ -120,7 +127,8 @@ func (t *Tree) Bundle(opts BuildOptions) (*bundle.Bundle, error) {
 
 // WriteBundle writes the tree as a bundle file (.tar.gz) to w.
 func (t *Tree) WriteBundle(w io.Writer, opts BuildOptions) error {
-	b, err := t.Bundle(opts)
+	// What is written is the modules' text: they are not parsed again.
+	b, err := t.bundle(opts, false)
 	if err != nil {
 		return err
 	}
