@@ -62,6 +62,15 @@ func Export(set *agreements.Set) ([]Exported, error) {
 		if err != nil {
 			return nil, fmt.Errorf("agreement %s: %w", a.Name, err)
 		}
+		// The agreement's text, for import to give it back unchanged: the
+		// whole file when it holds this agreement alone.
+		source := string(file.Bytes)
+		if len(body.Blocks) != 1 {
+			source = string(file.Bytes[x.commentStart(block.Range()):block.Range().End.Byte]) + "\n"
+		}
+		if err := seal(docs, source); err != nil {
+			return nil, fmt.Errorf("agreement %s: %w", a.Name, err)
+		}
 		var buf bytes.Buffer
 		enc := yaml.NewEncoder(&buf)
 		enc.SetIndent(2)

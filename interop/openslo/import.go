@@ -193,6 +193,13 @@ func (im *importer) add(d *document) {
 
 // agreement writes the agreement of a group.
 func (im *importer) agreement(g *group) (interop.Agreement, bool) {
+	if text, ok := im.verbatim(g, im.services[g.service]); ok {
+		out := interop.Agreement{Name: g.name, FileName: g.name + ".hcl", HCL: []byte(text)}
+		_, diags := agreements.Parse(agreements.Source{Name: out.FileName, Bytes: out.HCL})
+		im.diags = append(im.diags, diags...)
+		out.Invalid = diags.HasErrors()
+		return out, true
+	}
 	before := len(im.diags.Errs())
 	for _, d := range g.slos {
 		im.slo(g, d)

@@ -111,20 +111,16 @@ func Check(t *testing.T, files []agreements.Source, history string, at time.Time
 	}
 	got := map[string]string{}
 	for _, a := range v.Agreements {
-		list, _ := a["slos"].([]any)
-		for _, x := range list {
-			m, _ := x.(map[string]any)
-			key := fmt.Sprintf("%s slo %s", a["agreement"], m["name"])
-			status, _ := m["status"].(string)
-			if status == "error" || status == "no_data" {
-				t.Errorf("%s: %s: %v", key, status, m["message"])
+		for _, m := range a.SLOs {
+			key := fmt.Sprintf("%s slo %s", a.Name, m.Name)
+			if m.Status == "error" || m.Status == "no_data" {
+				t.Errorf("%s: %s: %v", key, m.Status, m.Message)
 			}
-			measured, err := strconv.ParseFloat(fmt.Sprint(m["measured"]), 64)
-			if err != nil {
-				got[key] = status
+			if m.Measured == nil {
+				got[key] = m.Status
 				continue
 			}
-			got[key] = status + " " + strconv.FormatFloat(measured, 'f', 2, 64)
+			got[key] = m.Status + " " + strconv.FormatFloat(m.Measured.Float64(), 'f', 2, 64)
 		}
 	}
 	return got
