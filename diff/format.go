@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/entente-dev/entente/internal/figures"
 )
 
 // Schema names the JSON document of a diff (docs/diff.schema.json).
@@ -427,24 +429,8 @@ func figure(x float64, unit string) string {
 // grouped writes an amount with thousands separators and cents when it
 // has them: 1,200 or 0.82.
 func grouped(x float64) string {
-	s := strconv.FormatFloat(x, 'f', 2, 64)
-	s = strings.TrimSuffix(s, ".00")
-	whole, frac, hasFrac := strings.Cut(s, ".")
-	sign := ""
-	if strings.HasPrefix(whole, "-") {
-		sign, whole = "-", whole[1:]
-	}
-	var b strings.Builder
-	for i, r := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if hasFrac {
-		return sign + b.String() + "." + frac
-	}
-	return sign + b.String()
+	s, _ := figures.Cut(x, 2)
+	return strings.TrimSuffix(s, ".00")
 }
 
 // cell makes text safe in a Markdown table cell.

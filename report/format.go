@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/entente-dev/entente/internal/figures"
 )
 
 // How figures read in every format. A figure that is unknown reads as an
@@ -33,24 +35,7 @@ func number(x float64) string {
 }
 
 // group puts thousands separators into the whole part of a decimal string.
-func group(s string) string {
-	sign := ""
-	if strings.HasPrefix(s, "-") {
-		sign, s = "-", s[1:]
-	}
-	whole, frac, hasFrac := strings.Cut(s, ".")
-	var b strings.Builder
-	for i, r := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if hasFrac {
-		return sign + b.String() + "." + frac
-	}
-	return sign + b.String()
-}
+func group(s string) string { return figures.Group(s) }
 
 // compact writes a figure short enough for an axis or a gauge: 84.7M,
 // 1.2k, 0.25.
@@ -121,32 +106,13 @@ func writtenDecimals(x float64) int {
 	return len(frac)
 }
 
-// cut writes x with n decimals, the others dropped, never rounded. It cuts
-// the decimal digits x is written with, not x times a power of ten in
-// binary, which would make 1.13 read 1.12.
+// cut writes x with n decimals, the others dropped, never rounded.
 func cut(x float64, n int) string {
-	if math.IsNaN(x) || math.IsInf(x, 0) {
+	s, ok := figures.Cut(x, n)
+	if !ok {
 		return unknown
 	}
-	s := strconv.FormatFloat(x, 'f', -1, 64)
-	sign := ""
-	if strings.HasPrefix(s, "-") {
-		sign, s = "-", s[1:]
-	}
-	whole, frac, _ := strings.Cut(s, ".")
-	if len(frac) > n {
-		frac = frac[:n]
-	} else {
-		frac += strings.Repeat("0", n-len(frac))
-	}
-	if strings.Trim(whole+frac, "0") == "" {
-		sign = ""
-	}
-	s = group(whole)
-	if n > 0 {
-		s += "." + frac
-	}
-	return sign + s
+	return s
 }
 
 // share writes a fraction (an error budget) as a percentage with one

@@ -4,14 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
 
-	"github.com/entente-dev/entente/agreements"
 	"github.com/entente-dev/entente/evaluator"
-	"github.com/entente-dev/entente/policies"
 )
 
 // The cloud agreements, checked at At and reported on for October, give
@@ -166,30 +163,7 @@ func TestCloudHistoryExercisesEachRule(t *testing.T) {
 
 // cloudExamples loads the cloud agreements and their history.
 func cloudExamples(t *testing.T) (*evaluator.Set, *evaluator.FileSource) {
-	t.Helper()
-	ctx := context.Background()
-	set, diags := agreements.Load(filepath.Join("..", "..", "examples", "cloud"))
-	if diags.HasErrors() {
-		t.Fatal(diags.Error())
-	}
-	tree, err := policies.Compile(set)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ev, err := evaluator.FromTree(ctx, tree)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var paths []string
-	for _, name := range CloudFiles {
-		paths = append(paths, filepath.Join(committed, name))
-	}
-	src, err := evaluator.LoadFiles(ctx, paths, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { src.Close() })
-	return ev, src
+	return loadExamples(t, "cloud", CloudFiles)
 }
 
 func mustPeriod(t *testing.T, s string) evaluator.Period {

@@ -407,8 +407,24 @@ func TestReportsOfOctober(t *testing.T) {
 // examples loads the example agreements, their history and their facts.
 func examples(t *testing.T) (*evaluator.Set, *evaluator.FileSource, map[string]map[string]any) {
 	t.Helper()
+	ev, src := loadExamples(t, "agreements", Files)
+	var facts map[string]map[string]any
+	data, err := os.ReadFile(filepath.Join(committed, "facts.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &facts); err != nil {
+		t.Fatal(err)
+	}
+	return ev, src, facts
+}
+
+// loadExamples compiles the agreements of examples/DIR and loads the
+// histories among files.
+func loadExamples(t *testing.T, dir string, files []string) (*evaluator.Set, *evaluator.FileSource) {
+	t.Helper()
 	ctx := context.Background()
-	set, diags := agreements.Load(filepath.Join("..", "..", "examples", "agreements"))
+	set, diags := agreements.Load(filepath.Join("..", "..", "examples", dir))
 	if diags.HasErrors() {
 		t.Fatal(diags.Error())
 	}
@@ -421,7 +437,7 @@ func examples(t *testing.T) (*evaluator.Set, *evaluator.FileSource, map[string]m
 		t.Fatal(err)
 	}
 	var paths []string
-	for _, name := range Files {
+	for _, name := range files {
 		if strings.HasSuffix(name, ".om") {
 			paths = append(paths, filepath.Join(committed, name))
 		}
@@ -431,15 +447,7 @@ func examples(t *testing.T) (*evaluator.Set, *evaluator.FileSource, map[string]m
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { src.Close() })
-	var facts map[string]map[string]any
-	data, err := os.ReadFile(filepath.Join(committed, "facts.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(data, &facts); err != nil {
-		t.Fatal(err)
-	}
-	return ev, src, facts
+	return ev, src
 }
 
 // compare checks the verdict against want, keyed "agreement", "agreement

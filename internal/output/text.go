@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/entente-dev/entente/evaluator"
+	"github.com/entente-dev/entente/internal/figures"
 	"github.com/entente-dev/entente/verdict"
 )
 
@@ -158,30 +159,12 @@ func decimals(f float64) int {
 }
 
 // percentText cuts a percentage to n decimals, toward zero.
-// It cuts the decimal digits f is written with, not f times a power of
-// ten in binary, which would make 1.13 read 1.12.
 func percentText(f float64, n int) string {
-	if math.IsNaN(f) || math.IsInf(f, 0) {
+	s, ok := figures.Cut(f, n)
+	if !ok {
 		return "—"
 	}
-	s := strconv.FormatFloat(f, 'f', -1, 64)
-	sign := ""
-	if strings.HasPrefix(s, "-") {
-		sign, s = "-", s[1:]
-	}
-	whole, frac, _ := strings.Cut(s, ".")
-	if len(frac) > n {
-		frac = frac[:n]
-	} else {
-		frac += strings.Repeat("0", n-len(frac))
-	}
-	if strings.Trim(whole+frac, "0") == "" {
-		sign = ""
-	}
-	if n > 0 {
-		whole += "." + frac
-	}
-	return sign + whole + "%"
+	return s + "%"
 }
 
 // secondsIn are the units of time a value may be written in.
