@@ -149,7 +149,7 @@ func Compare(old, new *agreements.Set) *Result {
 			v.NewVersion = n.Version
 		}
 		before := len(r.Changes)
-		d.agreement_()
+		d.compare()
 		for _, c := range r.Changes[before:] {
 			if c.Effect != Neutral {
 				v.Changes++

@@ -77,14 +77,7 @@ func Measure(ctx context.Context, old, new *evaluator.Set, src evaluator.Source,
 	if errAfter != nil {
 		return nil, nil, nil, fmt.Errorf("under the new terms: %w", errAfter)
 	}
-	o, err := outcomes(before)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	n, err := outcomes(after)
-	if err != nil {
-		return nil, nil, nil, err
-	}
+	o, n := outcomes(before), outcomes(after)
 	var out []Impact
 	for _, name := range sortedKeys(merge(o, n)) {
 		out = append(out, Impact{Agreement: name, Old: o[name], New: n[name]})
@@ -103,47 +96,28 @@ func merge(a, b map[string]*Outcome) map[string]bool {
 	return out
 }
 
-// outcomes reads the outcome of each agreement from a verdict document, as
-// docs/verdict.schema.json describes it.
-func outcomes(v *evaluator.Verdict) (map[string]*Outcome, error) {
-	data, err := json.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	var doc struct {
-		Agreements []struct {
-			Agreement string `json:"agreement"`
-			Status    string `json:"status"`
-			SLOs      []struct {
-				SLOOutcome
-				Kind string `json:"kind"`
-			} `json:"slos"`
-			Credits     []CreditOutcome `json:"credits"`
-			CreditTotal *CreditOutcome  `json:"credit_total"`
-		} `json:"agreements"`
-	}
-	if err := json.Unmarshal(data, &doc); err != nil {
-		return nil, err
-	}
+// outcomes reads the outcome of each agreement from a verdict.
+func outcomes(v *evaluator.Verdict) map[string]*Outcome {
 	out := map[string]*Outcome{}
-	for _, a := range doc.Agreements {
-		o := &Outcome{Status: a.Status, SLOs: []SLOOutcome{}, Credits: a.Credits, CreditTotal: a.CreditTotal}
-		if o.Credits == nil {
-			o.Credits = []CreditOutcome{}
-		}
-		if a.CreditTotal != nil {
-			o.Currency = a.CreditTotal.Currency
-		}
+	for _, a := range v.Agreements {
+		o := &Outcome{Status: a.Status, SLOs: []SLOOutcome{}, Credits: []CreditOutcome{}}
 		for _, s := range a.SLOs {
-			slo := s.SLOOutcome
+			unit := s.Unit
 			if s.Kind != "value" {
-				slo.Unit = "%"
+				unit = "%"
 			}
-			o.SLOs = append(o.SLOs, slo)
+			o.SLOs = append(o.SLOs, SLOOutcome{Name: s.Name, Status: s.Status, Measured: s.Measured.Float(), Unit: unit})
 		}
-		out[a.Agreement] = o
+		for _, c := range a.Credits {
+			o.Credits = append(o.Credits, CreditOutcome{Name: c.Name, Status: c.Status, Percent: c.Percent.Float(), Amount: c.Amount.Float(), Currency: c.Currency})
+		}
+		if t := a.CreditTotal; t != nil {
+			o.CreditTotal = &CreditOutcome{Percent: t.Percent.Float(), Amount: t.Amount.Float(), Currency: t.Currency}
+			o.Currency = t.Currency
+		}
+		out[a.Name] = o
 	}
-	return out, nil
+	return out
 }
 
 // Shared wraps a source so that a query asked twice (by the old and the

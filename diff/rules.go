@@ -30,7 +30,7 @@ func (d *differ) roles() (provider, customer string) {
 	return provider, customer
 }
 
-func (d *differ) agreement_() {
+func (d *differ) compare() {
 	provider, _ := d.roles()
 	o, n := d.old, d.new
 	switch {

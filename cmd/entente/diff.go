@@ -181,11 +181,10 @@ func runDiff(ctx context.Context, e *env, c *checkConfig, base, period string, a
 	if !e.write(c.output, buf.Bytes()) {
 		return exitInvalid
 	}
-	if c.format == "text" || c.output != "" {
+	// Written to a file, the problems are also said where the run is read.
+	if c.format != "text" && c.output != "" {
 		for _, p := range result.Problems {
-			if c.format != "text" {
-				fmt.Fprintf(e.stderr, "%s: %s\n", p.Severity, p.Message)
-			}
+			fmt.Fprintf(e.stderr, "%s: %s\n", p.Severity, p.Message)
 		}
 	}
 	if result.HasErrors() {

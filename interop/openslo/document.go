@@ -209,12 +209,12 @@ func readDocuments(src interop.Source) ([]*document, hcl.Diagnostics) {
 		}
 		for _, n := range items {
 			if n.Kind != yaml.MappingNode {
-				diags = append(diags, errorAt(src, n, "Not an OpenSLO object", "An OpenSLO document is a mapping with apiVersion, kind, metadata and spec."))
+				diags = append(diags, interop.ErrorAt(src, n, "Not an OpenSLO object", "An OpenSLO document is a mapping with apiVersion, kind, metadata and spec."))
 				continue
 			}
 			d := &document{src: src, node: n}
 			if err := n.Decode(d); err != nil {
-				diags = append(diags, errorAt(src, n, "Not an OpenSLO object", fmt.Sprintf("%s.", err)))
+				diags = append(diags, interop.ErrorAt(src, n, "Not an OpenSLO object", fmt.Sprintf("%s.", err)))
 				continue
 			}
 			docs = append(docs, d)
@@ -231,33 +231,6 @@ func yamlErrorLine(err error) int {
 		fmt.Sscanf(msg[i+len("line "):], "%d", &line)
 	}
 	return line
-}
-
-// errorAt is an error at a node of a source.
-func errorAt(src interop.Source, n *yaml.Node, summary, detail string) *hcl.Diagnostic {
-	line, col := 0, 0
-	if n != nil {
-		line, col = n.Line, n.Column
-	}
-	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail, Subject: interop.Range(src, line, col)}
-}
-
-// field returns the value node of key in a mapping node, or nil.
-func field(n *yaml.Node, keys ...string) *yaml.Node {
-	for _, key := range keys {
-		if n == nil || n.Kind != yaml.MappingNode {
-			return nil
-		}
-		var next *yaml.Node
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if n.Content[i].Value == key {
-				next = n.Content[i+1]
-				break
-			}
-		}
-		n = next
-	}
-	return n
 }
 
 // keyNode returns the key node of key in a mapping node (where a

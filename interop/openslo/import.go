@@ -117,12 +117,12 @@ func Import(sources []interop.Source, opts Options) ([]interop.Agreement, hcl.Di
 	for _, d := range im.slos {
 		var spec sloSpec
 		if err := d.Spec.Decode(&spec); err != nil {
-			im.diags = append(im.diags, errorAt(d.src, &d.Spec, "Invalid SLO", err.Error()+"."))
+			im.diags = append(im.diags, interop.ErrorAt(d.src, &d.Spec, "Invalid SLO", err.Error()+"."))
 			continue
 		}
 		service := spec.Service
 		if service == "" {
-			im.diags = append(im.diags, errorAt(d.src, d.node, "SLO without a service", fmt.Sprintf("SLO %q names no spec.service: entente writes an agreement per service; give one.", d.Metadata.Name)))
+			im.diags = append(im.diags, interop.ErrorAt(d.src, d.node, "SLO without a service", fmt.Sprintf("SLO %q names no spec.service: entente writes an agreement per service; give one.", d.Metadata.Name)))
 			continue
 		}
 		g := byName[service]
@@ -154,17 +154,17 @@ func Import(sources []interop.Source, opts Options) ([]interop.Agreement, hcl.Di
 
 func (im *importer) add(d *document) {
 	if d.APIVersion != V1 && d.APIVersion != V1alpha {
-		im.diags = append(im.diags, errorAt(d.src, keyNode(d.node, "apiVersion"), "Unsupported OpenSLO version",
+		im.diags = append(im.diags, interop.ErrorAt(d.src, keyNode(d.node, "apiVersion"), "Unsupported OpenSLO version",
 			fmt.Sprintf("apiVersion %q: entente imports %s and %s documents.", d.APIVersion, V1, V1alpha)))
 		return
 	}
 	if d.Metadata.Name == "" {
-		im.diags = append(im.diags, errorAt(d.src, d.node, "Object without a name", fmt.Sprintf("This %s has no metadata.name; give it one.", d.Kind)))
+		im.diags = append(im.diags, interop.ErrorAt(d.src, d.node, "Object without a name", fmt.Sprintf("This %s has no metadata.name; give it one.", d.Kind)))
 		return
 	}
 	register := func(m map[string]*document) {
 		if prev := m[d.Metadata.Name]; prev != nil {
-			im.diags = append(im.diags, errorAt(d.src, d.node, "Duplicate "+d.Kind, fmt.Sprintf("%s %q is defined twice; the first is at %s:%d.", d.Kind, d.Metadata.Name, prev.src.Name, prev.node.Line)))
+			im.diags = append(im.diags, interop.ErrorAt(d.src, d.node, "Duplicate "+d.Kind, fmt.Sprintf("%s %q is defined twice; the first is at %s:%d.", d.Kind, d.Metadata.Name, prev.src.Name, prev.node.Line)))
 			return
 		}
 		m[d.Metadata.Name] = d
@@ -186,7 +186,7 @@ func (im *importer) add(d *document) {
 	case "AlertNotificationTarget":
 		// Named by alert policies; their comments say where alerts go.
 	default:
-		im.diags = append(im.diags, errorAt(d.src, keyNode(d.node, "kind"), "Unknown OpenSLO kind",
+		im.diags = append(im.diags, interop.ErrorAt(d.src, keyNode(d.node, "kind"), "Unknown OpenSLO kind",
 			fmt.Sprintf("kind %q: entente imports SLO, SLI, Service, DataSource, AlertPolicy, AlertCondition and AlertNotificationTarget.", d.Kind)))
 	}
 }
@@ -212,7 +212,7 @@ func (im *importer) agreement(g *group) (interop.Agreement, bool) {
 		}
 		var s sliSpec
 		if err := sli.Spec.Decode(&s); err != nil {
-			im.diags = append(im.diags, errorAt(sli.src, &sli.Spec, "Invalid SLI", err.Error()+"."))
+			im.diags = append(im.diags, interop.ErrorAt(sli.src, &sli.Spec, "Invalid SLI", err.Error()+"."))
 			continue
 		}
 		if ind := im.sli(sli.src, sli.node, sli.Metadata.Name, sli.Metadata, s, &sli.Spec); ind != nil {
@@ -254,7 +254,7 @@ func (im *importer) agreement(g *group) (interop.Agreement, bool) {
 			continue
 		}
 		if err := onlyBlocks(text, kind); err != nil {
-			im.diags = append(im.diags, errorAt(svc.src, field(svc.node, "metadata", "annotations", Prefix+pluralOf(kind)), "Invalid annotation", fmt.Sprintf("%s%s: %s.", Prefix, pluralOf(kind), err)))
+			im.diags = append(im.diags, interop.ErrorAt(svc.src, interop.Field(svc.node, "metadata", "annotations", Prefix+pluralOf(kind)), "Invalid annotation", fmt.Sprintf("%s%s: %s.", Prefix, pluralOf(kind), err)))
 			continue
 		}
 		raw[kind] = &interop.Block{Raw: text}
@@ -345,11 +345,11 @@ func (im *importer) slo(g *group, d *document) {
 	specNode := &d.Spec
 	im.unknownFields(d.src, specNode, "SLO spec", "description", "service", "indicator", "indicatorRef", "timeWindow", "timeWindows",
 		"budgetingMethod", "objectives", "alertPolicies")
-	for _, n := range contentOf(field(specNode, "objectives")) {
+	for _, n := range contentOf(interop.Field(specNode, "objectives")) {
 		im.unknownFields(d.src, n, "objective", "name", "displayName", "op", "value", "target", "targetPercent", "timeSliceTarget",
 			"timeSliceWindow", "indicator", "indicatorRef", "compositeWeight", "ratioMetrics")
 	}
-	for _, n := range contentOf(field(specNode, "timeWindow")) {
+	for _, n := range contentOf(interop.Field(specNode, "timeWindow")) {
 		im.unknownFields(d.src, n, "timeWindow", "duration", "isRolling", "calendar")
 	}
 	name := interop.Name(d.Metadata.Name)
@@ -370,20 +370,20 @@ func (im *importer) slo(g *group, d *document) {
 	switch method {
 	case "Occurrences", "Timeslices", "RatioTimeslices":
 	case "":
-		im.diags = append(im.diags, errorAt(d.src, d.node, "SLO without a budgeting method", "Give spec.budgetingMethod: Occurrences, Timeslices or RatioTimeslices."))
+		im.diags = append(im.diags, interop.ErrorAt(d.src, d.node, "SLO without a budgeting method", "Give spec.budgetingMethod: Occurrences, Timeslices or RatioTimeslices."))
 		return
 	default:
-		im.diags = append(im.diags, errorAt(d.src, keyNode(specNode, "budgetingMethod"), "Unknown budgeting method", fmt.Sprintf("%q: entente knows Occurrences, Timeslices and RatioTimeslices.", method)))
+		im.diags = append(im.diags, interop.ErrorAt(d.src, keyNode(specNode, "budgetingMethod"), "Unknown budgeting method", fmt.Sprintf("%q: entente knows Occurrences, Timeslices and RatioTimeslices.", method)))
 		return
 	}
 	if len(spec.Objectives) == 0 {
-		im.diags = append(im.diags, errorAt(d.src, d.node, "SLO without objectives", "Give spec.objectives: at least one target."))
+		im.diags = append(im.diags, interop.ErrorAt(d.src, d.node, "SLO without objectives", "Give spec.objectives: at least one target."))
 		return
 	}
-	objNodes := field(specNode, "objectives")
+	objNodes := interop.Field(specNode, "objectives")
 	for i, obj := range spec.Objectives {
 		if obj.Indicator != nil || obj.IndicatorRef != "" || obj.CompositeWeight != nil {
-			im.diags = append(im.diags, errorAt(d.src, objNodes.Content[i], "Composite SLO",
+			im.diags = append(im.diags, interop.ErrorAt(d.src, objNodes.Content[i], "Composite SLO",
 				"An objective with its own indicator or a compositeWeight makes a composite SLO, which has no place in an agreement: each entente SLO measures one indicator. Write one SLO per indicator; the SLO is not imported."))
 			return
 		}
@@ -402,13 +402,13 @@ func (im *importer) slo(g *group, d *document) {
 		objNode := objNodes.Content[i]
 		ind := shared
 		if obj.RatioMetrics != nil {
-			ind = im.alphaRatio(d, name, i, len(spec.Objectives), obj.RatioMetrics, field(objNode, "ratioMetrics"))
+			ind = im.alphaRatio(d, name, i, len(spec.Objectives), obj.RatioMetrics, interop.Field(objNode, "ratioMetrics"))
 			if ind == nil {
 				continue
 			}
 		}
 		if ind == nil {
-			im.diags = append(im.diags, errorAt(d.src, objNode, "Objective without an indicator", "Give the SLO an indicator, or the objective ratioMetrics."))
+			im.diags = append(im.diags, interop.ErrorAt(d.src, objNode, "Objective without an indicator", "Give the SLO an indicator, or the objective ratioMetrics."))
 			continue
 		}
 		sloName := name
@@ -501,7 +501,7 @@ func (g *group) addIndicator(im *importer, d *document, ind *indicator) string {
 		}
 		if !slices.Equal(b.Attrs, ind.block.Attrs) || len(b.Blocks) != len(ind.block.Blocks) ||
 			(len(b.Blocks) == 1 && !slices.Equal(b.Blocks[0].Attrs, ind.block.Blocks[0].Attrs)) {
-			im.diags = append(im.diags, errorAt(ind.src, ind.node, "Two indicators of one name",
+			im.diags = append(im.diags, interop.ErrorAt(ind.src, ind.node, "Two indicators of one name",
 				fmt.Sprintf("Indicator %q of SLO %q measures something else than the indicator of that name of another SLO of service %q; give them different names.", name, d.Metadata.Name, g.service)))
 		}
 		return name
@@ -514,38 +514,38 @@ func (g *group) addIndicator(im *importer, d *document, ind *indicator) string {
 func (im *importer) sloIndicator(d *document, spec sloSpec) *indicator {
 	switch {
 	case spec.Indicator != nil:
-		n := field(&d.Spec, "indicator")
+		n := interop.Field(&d.Spec, "indicator")
 		if spec.Indicator.ThresholdMetric != nil {
 			// v1alpha: indicator.thresholdMetric.
-			return im.alphaThreshold(d, spec.Indicator.ThresholdMetric, field(n, "thresholdMetric"))
+			return im.alphaThreshold(d, spec.Indicator.ThresholdMetric, interop.Field(n, "thresholdMetric"))
 		}
 		name := spec.Indicator.Metadata.Name
 		if name == "" {
 			name = d.Metadata.Name
 		}
-		return im.sli(d.src, n, name, spec.Indicator.Metadata, spec.Indicator.Spec, field(n, "spec"))
+		return im.sli(d.src, n, name, spec.Indicator.Metadata, spec.Indicator.Spec, interop.Field(n, "spec"))
 	case spec.IndicatorRef != "":
 		sli := im.slis[spec.IndicatorRef]
 		if sli == nil {
-			im.diags = append(im.diags, errorAt(d.src, field(&d.Spec, "indicatorRef"), "Unknown SLI",
+			im.diags = append(im.diags, interop.ErrorAt(d.src, interop.Field(&d.Spec, "indicatorRef"), "Unknown SLI",
 				fmt.Sprintf("indicatorRef %q names no SLI among the documents; import the file that defines it too.", spec.IndicatorRef)))
 			return nil
 		}
 		var s sliSpec
 		if err := sli.Spec.Decode(&s); err != nil {
-			im.diags = append(im.diags, errorAt(sli.src, &sli.Spec, "Invalid SLI", err.Error()+"."))
+			im.diags = append(im.diags, interop.ErrorAt(sli.src, &sli.Spec, "Invalid SLI", err.Error()+"."))
 			return nil
 		}
 		return im.sli(sli.src, sli.node, sli.Metadata.Name, sli.Metadata, s, &sli.Spec)
 	}
-	im.diags = append(im.diags, errorAt(d.src, d.node, "SLO without an indicator", "Give spec.indicator or spec.indicatorRef."))
+	im.diags = append(im.diags, interop.ErrorAt(d.src, d.node, "SLO without an indicator", "Give spec.indicator or spec.indicatorRef."))
 	return nil
 }
 
 // sli turns a v1 SLI into an indicator block.
 func (im *importer) sli(src interop.Source, node *yaml.Node, name string, meta metadata, spec sliSpec, specNode *yaml.Node) *indicator {
 	im.unknownFields(src, specNode, "SLI spec", "description", "thresholdMetric", "ratioMetric")
-	im.unknownFields(src, field(specNode, "ratioMetric"), "ratioMetric", "counter", "good", "bad", "total", "raw", "rawType")
+	im.unknownFields(src, interop.Field(specNode, "ratioMetric"), "ratioMetric", "counter", "good", "bad", "total", "raw", "rawType")
 	if v, ok := meta.Annotations[Prefix+"name"]; ok {
 		name = v
 	}
@@ -571,9 +571,9 @@ func (im *importer) sli(src interop.Source, node *yaml.Node, name string, meta m
 	switch {
 	case spec.RatioMetric != nil:
 		rm := spec.RatioMetric
-		rn := field(specNode, "ratioMetric")
+		rn := interop.Field(specNode, "ratioMetric")
 		if rm.Raw != nil {
-			im.diags = append(im.diags, errorAt(src, keyNode(rn, "raw"), "Raw ratio",
+			im.diags = append(im.diags, interop.ErrorAt(src, keyNode(rn, "raw"), "Raw ratio",
 				"A raw ratio metric holds a ratio already computed, and an agreement counts events: give good (or bad) and total queries. The SLI is not imported."))
 			return nil
 		}
@@ -587,26 +587,26 @@ func (im *importer) sli(src interop.Source, node *yaml.Node, name string, meta m
 			if part.m == nil {
 				continue
 			}
-			q, notes, c, good := im.query(src, field(rn, part.name, "metricSource"), part.m.MetricSource, part.role, counter, verbatim)
+			q, notes, c, good := im.query(src, interop.Field(rn, part.name, "metricSource"), part.m.MetricSource, part.role, counter, verbatim)
 			ok = ok && good
 			comment = appendNew(comment, c...)
 			comment = appendNew(comment, interop.Rewritten("OpenSLO's "+part.name+" query", notes)...)
 			ratio.Add(part.name, q)
 		}
 		if rm.Total == nil || (rm.Good == nil) == (rm.Bad == nil) {
-			im.diags = append(im.diags, errorAt(src, rn, "Incomplete ratio metric", "Give total and exactly one of good and bad."))
+			im.diags = append(im.diags, interop.ErrorAt(src, rn, "Incomplete ratio metric", "Give total and exactly one of good and bad."))
 			return nil
 		}
 		b.Blocks = []*interop.Block{ratio}
 		ind.ratio = true
 	case spec.ThresholdMetric != nil:
-		q, notes, c, good := im.query(src, field(specNode, "thresholdMetric", "metricSource"), spec.ThresholdMetric.MetricSource, interop.Value, false, verbatim)
+		q, notes, c, good := im.query(src, interop.Field(specNode, "thresholdMetric", "metricSource"), spec.ThresholdMetric.MetricSource, interop.Value, false, verbatim)
 		ok = good
 		comment = append(comment, c...)
 		comment = append(comment, interop.Rewritten("OpenSLO's threshold query", notes)...)
 		b.Add("value", q)
 	default:
-		im.diags = append(im.diags, errorAt(src, node, "SLI without a metric", "Give ratioMetric or thresholdMetric."))
+		im.diags = append(im.diags, interop.ErrorAt(src, node, "SLI without a metric", "Give ratioMetric or thresholdMetric."))
 		return nil
 	}
 	if !ok {
@@ -668,7 +668,7 @@ func (im *importer) query(src interop.Source, n *yaml.Node, ms metricSource, rol
 	if ms.MetricSourceRef != "" {
 		ds := im.dataSources[ms.MetricSourceRef]
 		if ds == nil && typ == "" {
-			im.diags = append(im.diags, errorAt(src, field(n, "metricSourceRef"), "Unknown DataSource",
+			im.diags = append(im.diags, interop.ErrorAt(src, interop.Field(n, "metricSourceRef"), "Unknown DataSource",
 				fmt.Sprintf("metricSourceRef %q names no DataSource among the documents, and no type is given; import the DataSource too, or give type: Prometheus.", ms.MetricSourceRef)))
 			return "", nil, nil, false
 		}
@@ -679,7 +679,7 @@ func (im *importer) query(src interop.Source, n *yaml.Node, ms metricSource, rol
 				typ = spec.Type
 			}
 			line := fmt.Sprintf("Source: OpenSLO DataSource %q (%s)", ds.Metadata.Name, spec.Type)
-			if url := field(&spec.ConnectionDetails, "url"); url != nil && url.Kind == yaml.ScalarNode {
+			if url := interop.Field(&spec.ConnectionDetails, "url"); url != nil && url.Kind == yaml.ScalarNode {
 				line += ", " + url.Value
 			}
 			comment = append(comment, line+"; give it to entente check --prometheus.")
@@ -690,16 +690,16 @@ func (im *importer) query(src interop.Source, n *yaml.Node, ms metricSource, rol
 		if typ != "" {
 			what = strconv.Quote(typ)
 		}
-		im.diags = append(im.diags, errorAt(src, n, "Not a Prometheus source",
+		im.diags = append(im.diags, interop.ErrorAt(src, n, "Not a Prometheus source",
 			fmt.Sprintf("This metric source has %s: entente measures with PromQL, from Prometheus or a source that speaks its API (Thanos, Mimir, Cortex, VictoriaMetrics). It is not imported.", what)))
 		return "", nil, nil, false
 	}
-	qn := field(&ms.Spec, "query")
+	qn := interop.Field(&ms.Spec, "query")
 	if qn == nil {
-		qn = field(&ms.Spec, "promql")
+		qn = interop.Field(&ms.Spec, "promql")
 	}
 	if qn == nil || qn.Kind != yaml.ScalarNode || strings.TrimSpace(qn.Value) == "" {
-		im.diags = append(im.diags, errorAt(src, n, "Metric source without a query", "Give spec.query, the PromQL query."))
+		im.diags = append(im.diags, interop.ErrorAt(src, n, "Metric source without a query", "Give spec.query, the PromQL query."))
 		return "", nil, nil, false
 	}
 	if verbatim {
@@ -707,7 +707,7 @@ func (im *importer) query(src interop.Source, n *yaml.Node, ms metricSource, rol
 	}
 	q, notes, err := interop.Windowed(qn.Value, role, counter)
 	if err != nil {
-		im.diags = append(im.diags, errorAt(src, qn, "Invalid query", err.Error()+"."))
+		im.diags = append(im.diags, interop.ErrorAt(src, qn, "Invalid query", err.Error()+"."))
 		return "", nil, nil, false
 	}
 	return interop.Query(q), notes, comment, true
@@ -716,13 +716,13 @@ func (im *importer) query(src interop.Source, n *yaml.Node, ms metricSource, rol
 // alphaQuery reads a v1alpha query.
 func (im *importer) alphaQuery(src interop.Source, n *yaml.Node, m *metricV1alpha, role interop.Role, counter bool) (string, []string, bool) {
 	if !slices.Contains(promqlSources, strings.ToLower(m.Source)) || (m.QueryType != "" && !strings.EqualFold(m.QueryType, "promql")) {
-		im.diags = append(im.diags, errorAt(src, n, "Not a Prometheus source",
+		im.diags = append(im.diags, interop.ErrorAt(src, n, "Not a Prometheus source",
 			fmt.Sprintf("source %q, queryType %q: entente measures with PromQL from Prometheus or a source that speaks its API. It is not imported.", m.Source, m.QueryType)))
 		return "", nil, false
 	}
 	q, notes, err := interop.Windowed(m.Query, role, counter)
 	if err != nil {
-		im.diags = append(im.diags, errorAt(src, field(n, "query"), "Invalid query", err.Error()+"."))
+		im.diags = append(im.diags, interop.ErrorAt(src, interop.Field(n, "query"), "Invalid query", err.Error()+"."))
 		return "", nil, false
 	}
 	return interop.Query(q), notes, true
@@ -738,7 +738,7 @@ func (im *importer) alphaRatio(d *document, slo string, i, n int, rm *ratioMetri
 	b := &interop.Block{Type: "indicator", Labels: []string{name}}
 	ratio := &interop.Block{Type: "ratio"}
 	if rm.Total == nil || (rm.Good == nil) == (rm.Bad == nil) {
-		im.diags = append(im.diags, errorAt(d.src, node, "Incomplete ratio metric", "Give total and exactly one of good and bad."))
+		im.diags = append(im.diags, interop.ErrorAt(d.src, node, "Incomplete ratio metric", "Give total and exactly one of good and bad."))
 		return nil
 	}
 	for _, part := range []struct {
@@ -749,7 +749,7 @@ func (im *importer) alphaRatio(d *document, slo string, i, n int, rm *ratioMetri
 		if part.m == nil {
 			continue
 		}
-		q, notes, ok := im.alphaQuery(d.src, field(node, part.name), part.m, part.role, counter)
+		q, notes, ok := im.alphaQuery(d.src, interop.Field(node, part.name), part.m, part.role, counter)
 		if !ok {
 			return nil
 		}
@@ -780,9 +780,9 @@ func (im *importer) window(g *group, d *document, spec sloSpec) (interop.Attr, b
 	if d.APIVersion == V1alpha {
 		windows, key = spec.TimeWindows, "timeWindows"
 	}
-	wn := field(&d.Spec, key)
+	wn := interop.Field(&d.Spec, key)
 	if len(windows) != 1 {
-		im.diags = append(im.diags, errorAt(d.src, keyNode(&d.Spec, key), "One time window needed",
+		im.diags = append(im.diags, interop.ErrorAt(d.src, keyNode(&d.Spec, key), "One time window needed",
 			fmt.Sprintf("An SLO of an agreement is measured over one window; spec.%s has %d.", key, len(windows))))
 		return interop.Attr{}, false
 	}
@@ -798,7 +798,7 @@ func (im *importer) window(g *group, d *document, spec sloSpec) (interop.Attr, b
 	}
 	m := durationRE.FindStringSubmatch(duration)
 	if m == nil {
-		im.diags = append(im.diags, errorAt(d.src, n, "Invalid time window",
+		im.diags = append(im.diags, interop.ErrorAt(d.src, n, "Invalid time window",
 			fmt.Sprintf("%q is not a duration: write a number and one of m, h, d, w, M, Q, Y, such as 28d or 1M.", duration)))
 		return interop.Attr{}, false
 	}
@@ -809,7 +809,7 @@ func (im *importer) window(g *group, d *document, spec sloSpec) (interop.Attr, b
 	if rolling {
 		switch m[2] {
 		case "M", "Q":
-			im.diags = append(im.diags, errorAt(d.src, n, "Rolling window of months",
+			im.diags = append(im.diags, interop.ErrorAt(d.src, n, "Rolling window of months",
 				fmt.Sprintf("A rolling window of %s has no fixed length, and an entente window has: write it in days (such as 30d or 90d), or make it a calendar window.", duration)))
 			return interop.Attr{}, false
 		case "Y":
@@ -820,12 +820,12 @@ func (im *importer) window(g *group, d *document, spec sloSpec) (interop.Attr, b
 	periods := map[string]string{"1d": "day", "1w": "week", "1M": "month", "1Q": "quarter", "1Y": "year"}
 	period, ok := periods[duration]
 	if !ok {
-		im.diags = append(im.diags, errorAt(d.src, n, "Unsupported calendar window",
+		im.diags = append(im.diags, interop.ErrorAt(d.src, n, "Unsupported calendar window",
 			fmt.Sprintf("A calendar window of %s: entente's calendar periods are 1d, 1w, 1M, 1Q and 1Y (a day, an ISO week, a month, a quarter, a year). A rolling window can be any length.", duration)))
 		return interop.Attr{}, false
 	}
 	if w.Calendar != nil {
-		if !im.calendar(g, d, *w.Calendar, field(n, "calendar")) {
+		if !im.calendar(g, d, *w.Calendar, interop.Field(n, "calendar")) {
 			return interop.Attr{}, false
 		}
 	}
@@ -840,11 +840,11 @@ func (im *importer) calendar(g *group, d *document, c calendar, n *yaml.Node) bo
 	}
 	loc, err := time.LoadLocation(tz)
 	if err != nil || tz == "Local" {
-		im.diags = append(im.diags, errorAt(d.src, field(n, "timeZone"), "Unknown time zone", fmt.Sprintf("%q is not an IANA time zone name such as Europe/Paris.", tz)))
+		im.diags = append(im.diags, interop.ErrorAt(d.src, interop.Field(n, "timeZone"), "Unknown time zone", fmt.Sprintf("%q is not an IANA time zone name such as Europe/Paris.", tz)))
 		return false
 	}
 	if g.tzDoc != nil && g.timeZone != tz {
-		im.diags = append(im.diags, errorAt(d.src, field(n, "timeZone"), "Two time zones in one service",
+		im.diags = append(im.diags, interop.ErrorAt(d.src, interop.Field(n, "timeZone"), "Two time zones in one service",
 			fmt.Sprintf("The calendar windows of service %q are in %s and %s (%s:%d); an agreement has one time zone: give its SLOs the same.", g.service, tz, g.timeZone, g.tzDoc.src.Name, g.tzDoc.node.Line)))
 		return false
 	}
@@ -854,7 +854,7 @@ func (im *importer) calendar(g *group, d *document, c calendar, n *yaml.Node) bo
 	}
 	start, err := time.ParseInLocation("2006-01-02 15:04:05", c.StartTime, loc)
 	if err != nil {
-		im.diags = append(im.diags, errorAt(d.src, field(n, "startTime"), "Invalid start time", fmt.Sprintf("%q: write it as 2022-01-01 12:00:00.", c.StartTime)))
+		im.diags = append(im.diags, interop.ErrorAt(d.src, interop.Field(n, "startTime"), "Invalid start time", fmt.Sprintf("%q: write it as 2022-01-01 12:00:00.", c.StartTime)))
 		return false
 	}
 	text := start.Format(time.RFC3339)
@@ -870,7 +870,7 @@ func (im *importer) calendar(g *group, d *document, c calendar, n *yaml.Node) bo
 // objective writes an SLO's objective, window and slices into b.
 func (im *importer) objective(d *document, b *interop.Block, ind *indicator, method string, obj objective, n *yaml.Node, window interop.Attr, ann map[string]string) bool {
 	fail := func(at *yaml.Node, summary, detail string) bool {
-		im.diags = append(im.diags, errorAt(d.src, at, summary, detail))
+		im.diags = append(im.diags, interop.ErrorAt(d.src, at, summary, detail))
 		return false
 	}
 	valueSLO := ann[Prefix+"kind"] == "value"
@@ -1016,11 +1016,11 @@ func (im *importer) sloComment(d *document, spec sloSpec, obj objective) []strin
 		switch {
 		case p.Kind == yaml.ScalarNode:
 			name = p.Value
-		case field(p, "alertPolicyRef") != nil:
-			name = field(p, "alertPolicyRef").Value
-		case field(p, "kind") != nil:
+		case interop.Field(p, "alertPolicyRef") != nil:
+			name = interop.Field(p, "alertPolicyRef").Value
+		case interop.Field(p, "kind") != nil:
 			inline = p
-			if nm := field(p, "metadata", "name"); nm != nil {
+			if nm := interop.Field(p, "metadata", "name"); nm != nil {
 				name = nm.Value
 			}
 		}
@@ -1041,7 +1041,7 @@ func (im *importer) alertComment(name string, node *yaml.Node) []string {
 		return []string{fmt.Sprintf("OpenSLO alert policy %q (not among the documents imported).", name)}
 	}
 	var spec alertPolicySpec
-	_ = field(node, "spec").Decode(&spec)
+	_ = interop.Field(node, "spec").Decode(&spec)
 	var when []string
 	if spec.AlertWhenBreaching {
 		when = append(when, "breaching")
@@ -1060,29 +1060,29 @@ func (im *importer) alertComment(name string, node *yaml.Node) []string {
 		c := &spec.Conditions[i]
 		cn := c
 		cname := ""
-		if ref := field(c, "conditionRef"); ref != nil {
+		if ref := interop.Field(c, "conditionRef"); ref != nil {
 			cname = ref.Value
 			if doc := im.alertConditions[cname]; doc != nil {
 				cn = doc.node
 			} else {
 				cn = nil
 			}
-		} else if nm := field(c, "metadata", "name"); nm != nil {
+		} else if nm := interop.Field(c, "metadata", "name"); nm != nil {
 			cname = nm.Value
 		}
 		line += fmt.Sprintf(": condition %q", cname)
 		if cn != nil {
 			var cs alertConditionSpec
-			_ = field(cn, "spec").Decode(&cs)
+			_ = interop.Field(cn, "spec").Decode(&cs)
 			line += fmt.Sprintf(", %s %s over %s for %s, severity %s", orDefault(cs.Condition.Kind, "burnrate"), cs.Condition.Threshold.Value, cs.Condition.LookbackWindow, orDefault(cs.Condition.AlertAfter, "0m"), cs.Severity)
 		}
 	}
 	var targets []string
 	for i := range spec.NotificationTargets {
 		t := &spec.NotificationTargets[i]
-		if ref := field(t, "targetRef"); ref != nil {
+		if ref := interop.Field(t, "targetRef"); ref != nil {
 			targets = append(targets, ref.Value)
-		} else if nm := field(t, "metadata", "name"); nm != nil {
+		} else if nm := interop.Field(t, "metadata", "name"); nm != nil {
 			targets = append(targets, nm.Value)
 		}
 	}

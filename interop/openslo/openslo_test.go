@@ -317,8 +317,8 @@ func withoutSource(t *testing.T, stream []byte) []byte {
 		if err := dec.Decode(&doc); err != nil {
 			break
 		}
-		if meta := valueOf(doc.Content[0], "metadata"); meta != nil {
-			if ann := valueOf(meta, "annotations"); ann != nil {
+		if meta := interop.Field(doc.Content[0], "metadata"); meta != nil {
+			if ann := interop.Field(meta, "annotations"); ann != nil {
 				for i := 0; i+1 < len(ann.Content); i += 2 {
 					if ann.Content[i].Value == Prefix+"source" {
 						ann.Content = append(ann.Content[:i], ann.Content[i+2:]...)

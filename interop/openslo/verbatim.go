@@ -7,6 +7,8 @@ import (
 	"strconv"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/entente-dev/entente/interop"
 )
 
 // An export carries each agreement's text whole, in the Service's
@@ -40,25 +42,16 @@ func digestOf(n *yaml.Node) (string, error) {
 
 // annotate adds an annotation to a document the exporter wrote.
 func annotate(doc *yaml.Node, key, value string) {
-	meta := valueOf(doc, "metadata")
+	meta := interop.Field(doc, "metadata")
 	if meta == nil {
 		return
 	}
-	ann := valueOf(meta, "annotations")
+	ann := interop.Field(meta, "annotations")
 	if ann == nil {
 		ann = &yaml.Node{Kind: yaml.MappingNode}
 		meta.Content = append(meta.Content, str("annotations"), ann)
 	}
 	ann.Content = append(ann.Content, str(Prefix+key), str(value))
-}
-
-func valueOf(m *yaml.Node, key string) *yaml.Node {
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			return m.Content[i+1]
-		}
-	}
-	return nil
 }
 
 // seal adds the agreement's text and the count of documents to the

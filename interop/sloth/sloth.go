@@ -124,11 +124,11 @@ func Import(sources []interop.Source, opts Options) ([]interop.Agreement, hcl.Di
 			}
 			var s spec
 			if err := specNode.Decode(&s); err != nil {
-				diags = append(diags, errorAt(src, specNode, "Invalid Sloth spec", err.Error()+"."))
+				diags = append(diags, interop.ErrorAt(src, specNode, "Invalid Sloth spec", err.Error()+"."))
 				continue
 			}
 			if s.Service == "" {
-				diags = append(diags, errorAt(src, specNode, "Spec without a service", "Give service: entente writes an agreement per service."))
+				diags = append(diags, interop.ErrorAt(src, specNode, "Spec without a service", "Give service: entente writes an agreement per service."))
 				continue
 			}
 			g := byName[s.Service]
@@ -137,15 +137,15 @@ func Import(sources []interop.Source, opts Options) ([]interop.Agreement, hcl.Di
 				byName[s.Service] = g
 				groups = append(groups, g)
 			}
-			slosNode := field(specNode, "slos")
+			slosNode := interop.Field(specNode, "slos")
 			for _, key := range []string{"slo_plugins", "sloPlugins"} {
-				if n := field(specNode, key); n != nil {
+				if n := interop.Field(specNode, key); n != nil {
 					diags = append(diags, pluginsIgnored(src, n))
 				}
 			}
 			for i, sl := range s.SLOs {
 				for _, key := range []string{"plugins"} {
-					if n := field(slosNode.Content[i], key); n != nil {
+					if n := interop.Field(slosNode.Content[i], key); n != nil {
 						diags = append(diags, pluginsIgnored(src, n))
 					}
 				}
@@ -189,29 +189,29 @@ func Import(sources []interop.Source, opts Options) ([]interop.Agreement, hcl.Di
 // specOf returns the spec of a document: the document itself for
 // prometheus/v1, its spec for a PrometheusServiceLevel.
 func specOf(src interop.Source, doc *yaml.Node, diags *hcl.Diagnostics) (*yaml.Node, bool) {
-	if v := field(doc, "version"); v != nil {
+	if v := interop.Field(doc, "version"); v != nil {
 		if v.Value != "prometheus/v1" {
-			*diags = append(*diags, errorAt(src, v, "Unsupported Sloth version", fmt.Sprintf("version %q: entente imports prometheus/v1 specs and PrometheusServiceLevel objects.", v.Value)))
+			*diags = append(*diags, interop.ErrorAt(src, v, "Unsupported Sloth version", fmt.Sprintf("version %q: entente imports prometheus/v1 specs and PrometheusServiceLevel objects.", v.Value)))
 			return nil, false
 		}
 		return doc, true
 	}
-	api, kind := field(doc, "apiVersion"), field(doc, "kind")
+	api, kind := interop.Field(doc, "apiVersion"), interop.Field(doc, "kind")
 	if api != nil && kind != nil && strings.HasPrefix(api.Value, "sloth.slok.dev/") && kind.Value == "PrometheusServiceLevel" {
-		return field(doc, "spec"), true
+		return interop.Field(doc, "spec"), true
 	}
 	detail := "A Sloth spec has version: prometheus/v1, or is a PrometheusServiceLevel (apiVersion sloth.slok.dev/v1)."
 	if api != nil && strings.HasPrefix(api.Value, "openslo/") {
 		detail = "This is an OpenSLO document: import it with entente import openslo."
 	}
-	*diags = append(*diags, errorAt(src, doc, "Not a Sloth spec", detail))
+	*diags = append(*diags, interop.ErrorAt(src, doc, "Not a Sloth spec", detail))
 	return nil, false
 }
 
 // add turns one Sloth SLO into an indicator and an slo block.
 func (g *group) add(src interop.Source, s slo, n *yaml.Node, opts Options, diags *hcl.Diagnostics) {
 	fail := func(at *yaml.Node, summary, detail string) {
-		*diags = append(*diags, errorAt(src, at, summary, detail))
+		*diags = append(*diags, interop.ErrorAt(src, at, summary, detail))
 		g.failed = true
 	}
 	name := interop.Name(s.Name)
@@ -227,10 +227,10 @@ func (g *group) add(src interop.Source, s slo, n *yaml.Node, opts Options, diags
 	g.sloNames[name] = true
 	switch {
 	case s.SLI.Raw != nil:
-		fail(field(n, "sli", "raw"), "Raw SLI", "A raw SLI gives an error ratio already computed, and an agreement counts events: write it as events (errorQuery and totalQuery). The SLO is not imported.")
+		fail(interop.Field(n, "sli", "raw"), "Raw SLI", "A raw SLI gives an error ratio already computed, and an agreement counts events: write it as events (errorQuery and totalQuery). The SLO is not imported.")
 		return
 	case s.SLI.Plugin != nil:
-		fail(field(n, "sli", "plugin"), "Plugin SLI", "An SLI plugin writes its queries when Sloth runs; entente needs them written out: write the SLI as events (errorQuery and totalQuery). The SLO is not imported.")
+		fail(interop.Field(n, "sli", "plugin"), "Plugin SLI", "An SLI plugin writes its queries when Sloth runs; entente needs them written out: write the SLI as events (errorQuery and totalQuery). The SLO is not imported.")
 		return
 	case s.SLI.Events == nil:
 		fail(n, "SLO without an SLI", "Give sli.events with errorQuery and totalQuery.")
@@ -240,14 +240,14 @@ func (g *group) add(src interop.Source, s slo, n *yaml.Node, opts Options, diags
 	bad, total := orSnake(ev.ErrorQuery, ev.ErrorQuerySnake), orSnake(ev.TotalQuery, ev.TotalQuerySnake)
 	ratio := &interop.Block{Type: "ratio"}
 	ind := &interop.Block{Type: "indicator", Labels: []string{name}, Blocks: []*interop.Block{ratio}}
-	events := field(n, "sli", "events")
+	events := interop.Field(n, "sli", "events")
 	for _, q := range []struct {
 		attr, text, key, snake string
 		role                   interop.Role
 	}{{"bad", bad, "errorQuery", "error_query", interop.Bad}, {"total", total, "totalQuery", "total_query", interop.Total}} {
-		at := field(events, q.key)
+		at := interop.Field(events, q.key)
 		if at == nil {
-			at = field(events, q.snake)
+			at = interop.Field(events, q.snake)
 		}
 		if strings.TrimSpace(q.text) == "" {
 			fail(events, "SLI without "+q.key, "Give sli.events."+q.key+".")
@@ -264,7 +264,7 @@ func (g *group) add(src interop.Source, s slo, n *yaml.Node, opts Options, diags
 
 	objective := s.Objective.Value
 	if v, err := strconv.ParseFloat(objective, 64); err != nil || v <= 0 || v > 100 {
-		fail(field(n, "objective"), "Invalid objective", fmt.Sprintf("%q: give a percentage above 0 and up to 100, such as 99.9.", objective))
+		fail(interop.Field(n, "objective"), "Invalid objective", fmt.Sprintf("%q: give a percentage above 0 and up to 100, such as 99.9.", objective))
 		return
 	}
 	b := &interop.Block{Type: "slo", Labels: []string{name}}
@@ -320,29 +320,4 @@ func labelList(labels map[string]string) string {
 		parts = append(parts, k+"="+labels[k])
 	}
 	return strings.Join(parts, ", ")
-}
-
-func errorAt(src interop.Source, n *yaml.Node, summary, detail string) *hcl.Diagnostic {
-	line, col := 0, 0
-	if n != nil {
-		line, col = n.Line, n.Column
-	}
-	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail, Subject: interop.Range(src, line, col)}
-}
-
-func field(n *yaml.Node, keys ...string) *yaml.Node {
-	for _, key := range keys {
-		if n == nil || n.Kind != yaml.MappingNode {
-			return nil
-		}
-		var next *yaml.Node
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if n.Content[i].Value == key {
-				next = n.Content[i+1]
-				break
-			}
-		}
-		n = next
-	}
-	return n
 }
